@@ -1,0 +1,76 @@
+// The index schema: every term prefix, value slot, metadata key and the
+// document id scheme, named once. The indexer writes by these names and the
+// query engine reads by them; nobody spells a prefix anywhere else.
+//
+// One Xapian document is one talk (see ARCHITECTURE.md for why not one per
+// section). A file holding three talks gives three documents, which share the
+// file's path term so that a changed file's documents go together.
+#ifndef TALKSEARCH_SCHEMA_H_
+#define TALKSEARCH_SCHEMA_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+namespace talksearch::schema {
+
+// Bump when the meaning of the index changes; a database written with
+// another version is rebuilt by the next indexer run.
+inline constexpr int kVersion = 1;
+
+// --- Terms -------------------------------------------------------------
+// Free-text prefixes (words, stemmed; searchable by field name).
+inline constexpr std::string_view kTitle = "S";           // title:
+inline constexpr std::string_view kSpeaker = "A";         // speaker:
+inline constexpr std::string_view kEvent = "XE";          // event:
+inline constexpr std::string_view kCode = "XC";           // code:
+inline constexpr std::string_view kSectionTitle = "XS";   // section: (subsection titles)
+// Boolean prefixes (exact, lower-cased values; for filters and facets).
+inline constexpr std::string_view kId = "Q";              // Q<path>#<talk index>
+inline constexpr std::string_view kPath = "P";            // P<path>: every talk of a file
+inline constexpr std::string_view kYear = "Y";            // year:2011
+inline constexpr std::string_view kDate = "D";            // D20110606 (or D201106, D2011)
+inline constexpr std::string_view kEventExact = "XEV";    // event facet filter
+inline constexpr std::string_view kSpeakerExact = "XAU";  // speaker facet filter
+inline constexpr std::string_view kFormat = "XF";         // rst, markdown, html, text
+
+// --- Values --------------------------------------------------------------
+// kDateValue holds "YYYYMMDD" with unknown parts as "00", so it sorts; empty
+// when the talk has no date. kEventValue and kYearValue hold the display
+// strings; kSpeakersValue holds the speakers joined by kListSeparator.
+inline constexpr Xapian::valueno kDateValue = 0;
+inline constexpr Xapian::valueno kEventValue = 1;
+inline constexpr Xapian::valueno kSpeakersValue = 2;
+inline constexpr Xapian::valueno kYearValue = 3;
+inline constexpr char kListSeparator = '\x1f';
+
+// --- Weights (within-document frequency boosts of fields) -----------------
+inline constexpr unsigned kTitleWeight = 5;
+inline constexpr unsigned kSpeakerWeight = 5;
+inline constexpr unsigned kEventWeight = 3;
+inline constexpr unsigned kSectionTitleWeight = 2;
+inline constexpr unsigned kCodeWeight = 1;
+inline constexpr unsigned kBodyWeight = 1;
+
+// --- Metadata keys ---------------------------------------------------------
+// kFileKey + path -> the file's recorded state (see indexer/file_state.h).
+inline constexpr std::string_view kFileKey = "file:";
+inline constexpr std::string_view kVersionKey = "talksearch:version";
+inline constexpr std::string_view kLanguageKey = "talksearch:language";
+inline constexpr std::string_view kRootKey = "talksearch:root";
+
+// --- Helpers ---------------------------------------------------------------
+inline std::string IdTerm(std::string_view path, int talk_index) {
+  return std::string(kId) + std::string(path) + "#" + std::to_string(talk_index);
+}
+inline std::string PathTerm(std::string_view path) {
+  return std::string(kPath) + std::string(path);
+}
+
+// Xapian limits a term to 245 bytes; longer boolean terms are cut there.
+inline constexpr std::size_t kMaxTermBytes = 240;
+
+}  // namespace talksearch::schema
+
+#endif  // TALKSEARCH_SCHEMA_H_
