@@ -40,6 +40,7 @@ struct Section {
   int line = 0;        // 1-based line of the title in the file
   std::string text;    // plain text: markup stripped, paragraphs split by "\n\n"
   std::vector<CodeBlock> code;
+  std::vector<std::string> literals;  // inline literals (``code``), in order
   std::vector<Admonition> admonitions;
 };
 
