@@ -55,16 +55,21 @@ bool IsNameWord(std::string_view w) {
   });
 }
 
-// "AYEVA" -> "Ayeva"; leaves "LVH" and mixed case alone.
-std::string FixCase(std::string_view w) {
+// "AYEVA" -> "Ayeva"; leaves "LVH" (shorter than `min_size`) and mixed case alone.
+std::string FixCase(std::string_view w, std::size_t min_size = 4) {
   std::string out(w);
-  bool all_upper = w.size() >= 4 && std::none_of(w.begin(), w.end(), [](char c) {
+  bool all_upper = w.size() >= min_size && std::none_of(w.begin(), w.end(), [](char c) {
                      return std::islower(static_cast<unsigned char>(c));
                    });
   if (all_upper) {
     for (std::size_t i = 1; i < out.size(); ++i) {
-      if (out[i - 1] != '-' && out[i - 1] != '\'') {
-        out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+      unsigned char c = static_cast<unsigned char>(out[i]);
+      if (out[i - 1] == '-' || out[i - 1] == '\'') continue;
+      if (c < 0x80) {
+        out[i] = static_cast<char>(std::tolower(c));
+      } else if (static_cast<unsigned char>(out[i - 1]) == 0xC3 && c >= 0x80 && c <= 0x9E &&
+                 c != 0x97) {
+        out[i] = static_cast<char>(c + 0x20);  // À..Þ -> à..þ
       }
     }
   }
@@ -177,7 +182,6 @@ std::vector<std::string> ParseSpeakerLine(std::string_view line) {
       if (at < next) next = at, skip = sep.size();
     }
     std::string name = NameFrom(std::string_view(names).substr(pos, next - pos));
-    if (shouting) name = FixCase(name);
     if (!name.empty() && name.size() <= 60) speakers.push_back(name);
     if (next == std::string::npos) break;
     pos = next + skip;
@@ -186,7 +190,7 @@ std::vector<std::string> ParseSpeakerLine(std::string_view line) {
     for (std::string& s : speakers) {
       std::vector<std::string_view> words = SplitWords(s);
       std::string fixed;
-      for (std::string_view w : words) fixed += (fixed.empty() ? "" : " ") + FixCase(w);
+      for (std::string_view w : words) fixed += (fixed.empty() ? "" : " ") + FixCase(w, 2);
       s = fixed;
     }
   }
@@ -391,6 +395,18 @@ std::vector<std::string> SpeakersFrom(const std::vector<Block>& blocks, std::siz
   return {};
 }
 
+// The speakers of a note's title: its by-line, or a heading right below it
+// that is one ("BY DANIEL GREENFELD AND AUDREY ROY" underlined).
+std::vector<std::string> TitleSpeakers(const std::vector<Block>& blocks, std::size_t title) {
+  std::vector<std::string> speakers = SpeakersFrom(blocks, title + 1);
+  for (std::size_t i = title + 1; speakers.empty() && i < blocks.size(); ++i) {
+    if (blocks[i].kind != BlockKind::kHeading) continue;
+    speakers = ParseSpeakerLine(blocks[i].text);
+    break;
+  }
+  return speakers;
+}
+
 void AddToSection(Section& section, const Block& block) {
   auto append = [&section](std::string_view text) {
     if (text.empty()) return;
@@ -457,7 +473,7 @@ Plan PlanNote(const std::vector<Block>& blocks) {
   std::size_t rest = 0;
   if (tops == 1) {
     plan.title = static_cast<std::ptrdiff_t>(headings[0]);
-    if (!SpeakersFrom(blocks, headings[0] + 1).empty()) return plan;  // the title is the talk
+    if (!TitleSpeakers(blocks, headings[0]).empty()) return plan;  // the title is the talk
     rest = 1;
   }
   if (rest >= headings.size()) return plan;
@@ -470,9 +486,11 @@ Plan PlanNote(const std::vector<Block>& blocks) {
     candidates.push_back(headings[k]);
     if (!SpeakersFrom(blocks, headings[k] + 1).empty()) ++with_speakers;
   }
-  // Without a title, one heading with speakers among top headings is just
-  // the title of a one-talk note.
-  bool several = plan.title >= 0 ? with_speakers >= 1 : with_speakers >= 2;
+  // Talks are headings of which at least half name speakers; a lone "By Tim
+  // Peters" under one of many section headings makes no talk. Without a
+  // title, one heading with speakers is just the title of a one-talk note.
+  bool several = with_speakers * 2 >= static_cast<int>(candidates.size()) &&
+                 with_speakers >= (plan.title >= 0 ? 1 : 2);
   if (several) plan.talks = std::move(candidates);
   return plan;
 }
@@ -537,7 +555,7 @@ Note BuildNote(const Outline& outline, const NoteContext& context) {
     talk.title = !note.title.empty() ? note.title : FileStem(context.rel_path);
     const Block* heading = plan.title >= 0 ? &blocks[plan.title] : nullptr;
     talk.anchor = anchors.Claim(talk.title, heading ? heading->anchor : "");
-    talk.speakers = SpeakersFrom(blocks, plan.title >= 0 ? begin + 1 : 0);
+    talk.speakers = plan.title >= 0 ? TitleSpeakers(blocks, begin) : SpeakersFrom(blocks, 0);
     talk.date = note.date;
     FillTalk(talk, blocks, 0, blocks.size(), plan.title, anchors);
     note.talks.push_back(std::move(talk));
