@@ -270,7 +270,10 @@ class RstParser {
       if (name == "highlight") {
         default_language_ = ToLowerAscii(argument);
       } else if (name != "literalinclude") {
-        AddCode(Dedent(body, body_end), ToLowerAscii(language), lines_[std::min(body, end - 1)].number);
+        std::size_t first = body;
+        while (first < body_end && lines_[first].blank) ++first;
+        AddCode(Dedent(body, body_end), ToLowerAscii(language),
+                lines_[std::min(first, lines_.size() - 1)].number);
       }
     } else if (IsAdmonitionDirective(name)) {
       ParseAdmonition(name, argument, body, body_end, line.number);

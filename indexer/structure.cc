@@ -296,6 +296,11 @@ std::string FindDate(std::string_view text) {
     }
     int month = t[i].number ? 0 : MonthNumber(t[i].text);
     if (month == 0) continue;
+    // 6 June 2011
+    if (i > 0 && t[i - 1].number && t[i - 1].text.size() <= 2 && i + 1 < t.size() &&
+        IsYear(t[i + 1]) && ValidDay(month, ToInt(t[i - 1].text))) {
+      return Iso(ToInt(t[i + 1].text), month, ToInt(t[i - 1].text));
+    }
     // June 6, 2011 / June 6-8, 2011 / June 2011
     if (i + 1 < t.size() && IsYear(t[i + 1])) return Iso(ToInt(t[i + 1].text), month, 0);
     if (i + 2 < t.size() && t[i + 1].number && t[i + 1].text.size() <= 2) {
@@ -303,11 +308,6 @@ std::string FindDate(std::string_view text) {
       std::size_t y = i + 2;
       if (y < t.size() && t[y].number && t[y].text.size() <= 2) ++y;  // a day range
       if (y < t.size() && IsYear(t[y]) && ValidDay(month, d)) return Iso(ToInt(t[y].text), month, d);
-    }
-    // 6 June 2011
-    if (i > 0 && t[i - 1].number && t[i - 1].text.size() <= 2 && i + 1 < t.size() &&
-        IsYear(t[i + 1]) && ValidDay(month, ToInt(t[i - 1].text))) {
-      return Iso(ToInt(t[i + 1].text), month, ToInt(t[i - 1].text));
     }
   }
   return year_only;
