@@ -23,7 +23,9 @@ struct ServerLimits {
   std::size_t max_uri_bytes = 8192;
   std::chrono::seconds read_timeout{5};   // to receive a request
   std::chrono::seconds write_timeout{5};  // to send an answer
-  std::chrono::seconds keep_alive_timeout{5};  // an idle connection is closed after this
+  // An idle connection is closed after this. It holds a worker meanwhile,
+  // and Stop() waits for it (cpp-httplib 0.11), so keep it short.
+  std::chrono::seconds keep_alive_timeout{2};
   std::size_t keep_alive_max_requests = 100;   // then the connection is closed
 };
 
