@@ -108,7 +108,7 @@ void IndexWriter::RemoveDocuments(const std::string& path) {
     any = true;
     try {
       TalkRecord record = DecodeTalkRecord(db_.get_document(*it).get_data());
-      for (const auto& [word, freq] : builder_.Spelling(record)) db_.remove_spelling(word, freq);
+      for (const auto& [word, freq] : builder_.Spelling(record)) spelling_[word] -= freq;
     } catch (const nlohmann::json::exception&) {
       // Not our record: nothing to take out of the spelling data.
     }
@@ -122,7 +122,7 @@ void IndexWriter::ReplaceFile(const std::string& path, std::vector<TalkDocument>
   RemoveDocuments(path);
   for (TalkDocument& talk : documents) {
     db_.add_document(talk.document);
-    for (const auto& [word, freq] : talk.spelling) db_.add_spelling(word, freq);
+    for (const auto& [word, freq] : talk.spelling) spelling_[word] += freq;
   }
   SetState(path, state);
 }
@@ -147,6 +147,13 @@ void IndexWriter::SetRoots(const std::string& roots) {
 bool IndexWriter::Commit() {
   if (!dirty_) return false;
   try {
+    // Spelling changes are summed over the batch: one add_spelling call per
+    // distinct word instead of one per word of every talk.
+    for (const auto& [word, delta] : spelling_) {
+      if (delta > 0) db_.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      if (delta < 0) db_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    }
+    spelling_.clear();
     db_.commit_transaction();
   } catch (const Xapian::Error& e) {
     throw IndexError("could not commit the index at " + path_.string() + ": " +

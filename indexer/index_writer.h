@@ -6,10 +6,12 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "file_state.h"
@@ -61,6 +63,8 @@ class IndexWriter {
   std::string language_;
   Xapian::WritableDatabase db_;
   DocumentBuilder builder_;  // for the spelling words of removed talks
+  // Spelling frequency changes of the open batch, applied at Commit().
+  std::unordered_map<std::string, std::int64_t> spelling_;
   bool rebuilt_ = false;
   bool dirty_ = false;
 };
