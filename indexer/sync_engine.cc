@@ -299,7 +299,9 @@ SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& bu
   const NotesRoot& root = roots_[task.file.root];
   std::filesystem::path abs = root.dir / task.file.path.substr(root.prefix.size());
   auto skip = [&](std::string reason) {
-    result.kind = TaskResult::Kind::kSkipped;
+    // Skipped again for the same reason, with the same bytes: nothing to write.
+    bool same = task.old && task.old->skipped == reason && task.old->hash == result.state.hash;
+    result.kind = same ? TaskResult::Kind::kSame : TaskResult::Kind::kSkipped;
     result.state.skipped = std::move(reason);
     return std::move(result);
   };
