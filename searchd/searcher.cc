@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "snippets.h"
@@ -217,6 +218,7 @@ struct Searcher::Impl {
     out.query = r.query;
     out.page = r.page;
     out.limit = r.limit;
+    out.offset = (r.page - 1) * r.limit;
     Xapian::Query query = Parse(r.query, &out.relaxed, &out.corrected);
     Xapian::MSet mset = Match(Filtered(query, r), r, out);
     if (mset.empty() && !out.corrected.empty() && out.corrected != r.query) {
@@ -298,7 +300,11 @@ auto Retrying(Xapian::Database& db, F f) {
 }  // namespace
 
 SearchResponse Searcher::Search(const SearchRequest& request) {
-  return Retrying(impl_->db, [&] { return impl_->Run(request); });
+  auto start = std::chrono::steady_clock::now();
+  SearchResponse out = Retrying(impl_->db, [&] { return impl_->Run(request); });
+  out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+  return out;
 }
 
 std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {

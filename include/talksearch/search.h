@@ -69,6 +69,8 @@ struct SearchResponse {
   std::uint32_t total = 0;      // Xapian's estimate of the matches
   std::uint32_t total_min = 0, total_max = 0;
   int page = 1, limit = 10;
+  int offset = 0;        // (page - 1) * limit
+  double took_ms = 0;    // time spent inside the engine
   std::vector<Hit> hits;
   // "event", "year", "speaker" -> values by count, over the whole match set.
   std::map<std::string, std::vector<FacetValue>> facets;
