@@ -49,7 +49,7 @@ bool LooksBinary(std::string_view text) {
     unsigned char u = static_cast<unsigned char>(c);
     return u < 0x20 && u != '\n' && u != '\r' && u != '\t' && u != '\f';
   });
-  return control * 20 > head.size() && head.find('\0') != std::string_view::npos;
+  return control >= 4 && control * 20 > head.size() && head.find('\0') != std::string_view::npos;
 }
 
 Outline ParseOutline(std::string_view text, Format format) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +50,23 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+struct CommandOutput {
+  std::string text;  // standard output (redirect 2>&1 in the command for both)
+  int status = -1;   // as from pclose(): 0 is a clean exit 0
+};
+
+// Runs a shell command and collects what it prints.
+inline CommandOutput RunCommand(const std::string& command) {
+  CommandOutput out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.text.append(buf.data(), n);
+  out.status = ::pclose(pipe);
+  return out;
+}
 
 // The real corpus named by TALKSEARCH_CORPUS. Unset: the test is skipped,
 // saying why. Set but missing: the test fails.

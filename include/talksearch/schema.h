@@ -71,6 +71,29 @@ inline std::string PathTerm(std::string_view path) {
 // Xapian limits a term to 245 bytes; longer boolean terms are cut there.
 inline constexpr std::size_t kMaxTermBytes = 240;
 
+// A boolean filter term: the prefix and the value lower-cased (ASCII), cut
+// to kMaxTermBytes. Used for event, speaker, year, date and format terms.
+inline std::string BooleanTerm(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  for (char c : value) {
+    term += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (term.size() > kMaxTermBytes) term.resize(kMaxTermBytes);
+  return term;
+}
+
+// The sortable date value: "2011-06-06" -> "20110606", "2011-06" ->
+// "20110600", "2011" -> "20110000", "" -> "".
+inline std::string DateValue(std::string_view iso) {
+  std::string out;
+  for (char c : iso) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  if (out.size() > 8) out.resize(8);
+  if (!out.empty()) out.resize(8, '0');
+  return out;
+}
+
 }  // namespace talksearch::schema
 
 #endif  // TALKSEARCH_SCHEMA_H_

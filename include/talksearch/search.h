@@ -1,0 +1,132 @@
+// Searching an index: queries in, ranked talks with snippets and facets out.
+//
+// A Searcher holds the index open read-only and is cheap to query many
+// times. It is not thread-safe: give each thread its own (searchd does).
+// It reopens the index when a newer revision has been committed.
+#ifndef TALKSEARCH_SEARCH_H_
+#define TALKSEARCH_SEARCH_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace talksearch {
+
+struct SearchOptions {
+  // The index (a folder). Opening a missing or broken index throws IndexError.
+  std::string database;
+  std::string language = "english";  // stemming; must match the indexer's
+  std::string base_url;              // hits get url = base_url/<path>.html#<anchor>
+};
+
+enum class SortOrder { kRelevance, kNewest, kOldest };
+
+inline constexpr std::size_t kMaxQueryBytes = 1000;
+inline constexpr int kMaxLimit = 100;
+inline constexpr int kMaxResultWindow = 10000;  // page * limit
+
+struct SearchRequest {
+  std::string query;  // the user's words; see README for the syntax
+  int page = 1;       // 1-based
+  int limit = 10;     // 1..kMaxLimit
+  SortOrder sort = SortOrder::kRelevance;
+  // Filters: OR within one list, AND across lists.
+  std::vector<std::string> events;
+  std::vector<std::string> speakers;
+  std::vector<std::string> years;
+  std::string from, to;  // dates "YYYY", "YYYY-MM" or "YYYY-MM-DD", inclusive
+  bool snippets = true;
+  bool facets = true;
+};
+
+struct Hit {
+  std::string id;  // "<path>#<talk index>": stable across rebuilds
+  int rank = 0;    // 1-based over the whole result list
+  double score = 0;
+  std::string path;
+  std::string talk;
+  std::string event;
+  std::string date;
+  std::vector<std::string> speakers;
+  std::string section;  // the best-matching section's title
+  std::string anchor;   // and anchor
+  std::string url;      // empty without a base url
+  std::string snippet;  // HTML: escaped text, matches in <mark>
+};
+
+struct FacetValue {
+  std::string value;
+  std::uint32_t count = 0;
+};
+
+struct SearchResponse {
+  std::string query;
+  std::string corrected;        // a better spelling of the query, or ""
+  bool showing_corrected = false;  // the hits are for `corrected`: the query found nothing
+  bool relaxed = false;         // the query's syntax was not valid; searched as plain words
+  std::uint32_t total = 0;      // Xapian's estimate of the matches
+  std::uint32_t total_min = 0, total_max = 0;
+  int page = 1, limit = 10;
+  int offset = 0;        // (page - 1) * limit
+  double took_ms = 0;    // time spent inside the engine
+  std::vector<Hit> hits;
+  // "event", "year", "speaker" -> values by count, over the whole match set.
+  std::map<std::string, std::vector<FacetValue>> facets;
+};
+
+struct TalkSections {
+  Hit talk;  // no snippet
+  struct Section {
+    std::string title, anchor, text, code;
+  };
+  std::vector<Section> sections;
+};
+
+struct IndexInfo {
+  std::uint64_t revision = 0;
+  std::uint32_t talks = 0;
+};
+
+class Searcher {
+ public:
+  // Opens the index. Throws IndexError (missing, unreadable, not an index).
+  explicit Searcher(SearchOptions options);
+  ~Searcher();
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+
+  // Runs a query. Throws InvalidArgument for a bad request (too long, bad
+  // page or limit, a wildcard that expands too far) with a message for the
+  // user; a query with broken syntax is retried as plain words instead.
+  SearchResponse Search(const SearchRequest& request);
+
+  // Talks like the talk `id` (relevance feedback). Throws NotFound.
+  std::vector<Hit> Similar(const std::string& id, int limit = 10);
+
+  // Completions for what the user is typing: titles, speakers, events and
+  // words that start with the last word of `prefix`.
+  std::vector<std::string> Suggest(const std::string& prefix, int limit = 8);
+
+  // The talk `id` with its sections as indexed. Throws NotFound.
+  TalkSections Talk(const std::string& id);
+
+  IndexInfo Info();
+
+  // Reopens the index if a newer revision was committed; true if it moved.
+  bool Refresh();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// JSON for the API and `search --json`.
+std::string ToJson(const SearchResponse& response, int indent = -1);
+std::string ToJson(const std::vector<Hit>& hits, int indent = -1);
+std::string ToJson(const TalkSections& talk, int indent = -1);
+
+}  // namespace talksearch
+
+#endif  // TALKSEARCH_SEARCH_H_

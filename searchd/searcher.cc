@@ -1,0 +1,377 @@
+// The query engine: Xapian's QueryParser, BM25 over talk documents,
+// snippets from the best-matching section, facets by match spies, spelling
+// correction, relevance feedback and completions.
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "snippets.h"
+#include "talksearch/errors.h"
+#include "talksearch/record.h"
+#include "talksearch/schema.h"
+#include "talksearch/search.h"
+
+namespace talksearch {
+namespace {
+
+// "2011" / "2011-06" / "2011-06-06" as the low or high end of a date range
+// in the sortable date value's form; "" when `text` is no date.
+std::string RangeEnd(std::string text, bool high) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != '-' && c != '/') {
+      return "";
+    }
+  }
+  if (digits.size() != 4 && digits.size() != 6 && digits.size() != 8) return "";
+  digits.resize(8, high ? '9' : '0');
+  return digits;
+}
+
+// date:2011..2012, 2011-06..2011-12, and bare year ranges.
+class DateRangeProcessor : public Xapian::RangeProcessor {
+ public:
+  explicit DateRangeProcessor(const std::string& prefix)
+      : Xapian::RangeProcessor(schema::kDateValue, prefix) {}
+
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    std::string lo = begin.empty() ? "" : RangeEnd(begin, false);
+    std::string hi = end.empty() ? "" : RangeEnd(end, true);
+    if ((!begin.empty() && lo.empty()) || (!end.empty() && hi.empty())) {
+      return Xapian::Query(Xapian::Query::OP_INVALID);
+    }
+    if (hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+    if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+  }
+};
+
+// Counts each speaker of a talk (the value holds several).
+class SpeakerSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    std::string value = doc.get_value(schema::kSpeakersValue);
+    std::size_t pos = 0;
+    while (pos < value.size()) {
+      std::size_t end = value.find(schema::kListSeparator, pos);
+      if (end == std::string::npos) end = value.size();
+      if (end > pos) ++counts_[value.substr(pos, end - pos)];
+      pos = end + 1;
+    }
+  }
+  const std::map<std::string, std::uint32_t>& counts() const { return counts_; }
+
+ private:
+  std::map<std::string, std::uint32_t> counts_;
+};
+
+std::vector<FacetValue> TopValues(std::vector<FacetValue> values, std::size_t n) {
+  std::stable_sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count > b.count;
+  });
+  if (values.size() > n) values.resize(n);
+  return values;
+}
+
+std::vector<FacetValue> SpyValues(const Xapian::ValueCountMatchSpy& spy, std::size_t n) {
+  std::vector<FacetValue> values;
+  for (auto it = spy.top_values_begin(n); it != spy.top_values_end(n); ++it) {
+    if (!(*it).empty()) values.push_back({*it, static_cast<std::uint32_t>(it.get_termfreq())});
+  }
+  return values;
+}
+
+void Validate(const SearchRequest& r) {
+  if (r.query.size() > kMaxQueryBytes) {
+    throw InvalidArgument("the query is " + std::to_string(r.query.size()) +
+                          " bytes long; the limit is " + std::to_string(kMaxQueryBytes));
+  }
+  if (r.limit < 1 || r.limit > kMaxLimit) {
+    throw InvalidArgument("limit must be between 1 and " + std::to_string(kMaxLimit));
+  }
+  if (r.page < 1) throw InvalidArgument("page must be 1 or more");
+  if (static_cast<long long>(r.page) * r.limit > kMaxResultWindow) {
+    throw InvalidArgument("page × limit must not pass " + std::to_string(kMaxResultWindow));
+  }
+  for (const std::string* d : {&r.from, &r.to}) {
+    if (!d->empty() && RangeEnd(*d, false).empty()) {
+      throw InvalidArgument("'" + *d + "' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)");
+    }
+  }
+}
+
+Xapian::Query AnyOf(std::string_view prefix, const std::vector<std::string>& values) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& v : values) terms.emplace_back(schema::BooleanTerm(prefix, v));
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::string TalkId(const TalkRecord& record) {
+  return record.path + "#" + std::to_string(record.talk_index);
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  SearchOptions options;
+  Xapian::Database db;
+  Xapian::Stem stem;
+  Xapian::QueryParser parser;
+  DateRangeProcessor date_range{"date:"};
+  DateRangeProcessor bare_range{""};
+
+  explicit Impl(SearchOptions o) : options(std::move(o)) {
+    try {
+      db = Xapian::Database(options.database);
+      stem = Xapian::Stem(options.language);
+    } catch (const Xapian::InvalidArgumentError& e) {
+      throw InvalidArgument("unknown language '" + options.language + "'");
+    } catch (const Xapian::Error& e) {
+      throw IndexError("cannot open the index at " + options.database + " (" +
+                       e.get_description() + "): build it with `indexer --db " +
+                       options.database + " NOTES`");
+    }
+    parser.set_database(db);
+    parser.set_stemmer(stem);
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    parser.set_default_op(Xapian::Query::OP_OR);
+    parser.add_prefix("title", std::string(schema::kTitle));
+    parser.add_prefix("speaker", std::string(schema::kSpeaker));
+    parser.add_prefix("by", std::string(schema::kSpeaker));
+    parser.add_prefix("event", std::string(schema::kEvent));
+    parser.add_prefix("code", std::string(schema::kCode));
+    parser.add_prefix("section", std::string(schema::kSectionTitle));
+    parser.add_boolean_prefix("year", std::string(schema::kYear));
+    parser.add_boolean_prefix("format", std::string(schema::kFormat));
+    parser.add_rangeprocessor(&date_range);
+    parser.add_rangeprocessor(&bare_range);
+    parser.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_ERROR);
+  }
+
+  static constexpr unsigned kFlags =
+      Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+      Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_PURE_NOT;
+
+  // Parses the user's query; on a syntax error, again as plain words.
+  Xapian::Query Parse(const std::string& text, bool* relaxed, std::string* corrected) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query::MatchAll;
+    try {
+      Xapian::Query q = parser.parse_query(text, kFlags);
+      *corrected = parser.get_corrected_query_string();
+      return q;
+    } catch (const Xapian::WildcardError&) {
+      throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
+    } catch (const Xapian::QueryParserError&) {
+      *relaxed = true;
+    }
+    Xapian::Query q = parser.parse_query(text, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    *corrected = parser.get_corrected_query_string();
+    return q;
+  }
+
+  Xapian::Query Filtered(Xapian::Query q, const SearchRequest& r) {
+    std::vector<Xapian::Query> filters;
+    if (!r.events.empty()) filters.push_back(AnyOf(schema::kEventExact, r.events));
+    if (!r.speakers.empty()) filters.push_back(AnyOf(schema::kSpeakerExact, r.speakers));
+    if (!r.years.empty()) filters.push_back(AnyOf(schema::kYear, r.years));
+    if (!r.from.empty() || !r.to.empty()) filters.push_back(date_range(r.from, r.to));
+    for (Xapian::Query& f : filters) q = Xapian::Query(Xapian::Query::OP_FILTER, q, f);
+    return q;
+  }
+
+  Hit MakeHit(const Xapian::MSetIterator& it, const Xapian::MSet& mset, bool snippets) {
+    TalkRecord record = DecodeTalkRecord(it.get_document().get_data());
+    Hit hit;
+    hit.id = TalkId(record);
+    hit.rank = static_cast<int>(it.get_rank()) + 1;
+    hit.score = it.get_weight();
+    hit.path = record.path;
+    hit.talk = record.title;
+    hit.event = record.event;
+    hit.date = record.date;
+    hit.speakers = record.speakers;
+    BestSection best = snippets ? FindBestSection(record, mset, stem) : BestSection{};
+    const SectionRecord* section =
+        best.index < record.sections.size() ? &record.sections[best.index] : nullptr;
+    hit.section = section != nullptr ? section->title : record.title;
+    hit.anchor = section != nullptr && !section->anchor.empty() ? section->anchor : record.anchor;
+    hit.snippet = std::move(best.snippet);
+    hit.url = MakeUrl(record.path, hit.anchor);
+    return hit;
+  }
+
+  std::string MakeUrl(const std::string& path, const std::string& anchor) const {
+    if (options.base_url.empty()) return "";
+    std::string base = options.base_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string page = path.substr(0, path.rfind('.'));
+    return base + "/" + page + ".html" + (anchor.empty() ? "" : "#" + anchor);
+  }
+
+  SearchResponse Run(const SearchRequest& r) {
+    Validate(r);
+    SearchResponse out;
+    out.query = r.query;
+    out.page = r.page;
+    out.limit = r.limit;
+    out.offset = (r.page - 1) * r.limit;
+    Xapian::Query query = Parse(r.query, &out.relaxed, &out.corrected);
+    Xapian::MSet mset = Match(Filtered(query, r), r, out);
+    if (mset.empty() && !out.corrected.empty() && out.corrected != r.query) {
+      bool relaxed = false;
+      std::string again;
+      query = Parse(out.corrected, &relaxed, &again);
+      mset = Match(Filtered(query, r), r, out);
+      out.showing_corrected = true;
+    }
+    out.total = mset.get_matches_estimated();
+    out.total_min = mset.get_matches_lower_bound();
+    out.total_max = mset.get_matches_upper_bound();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      out.hits.push_back(MakeHit(it, mset, r.snippets));
+    }
+    return out;
+  }
+
+  Xapian::MSet Match(const Xapian::Query& query, const SearchRequest& r, SearchResponse& out) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    if (r.sort != SortOrder::kRelevance) {
+      enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
+    }
+    Xapian::ValueCountMatchSpy events(schema::kEventValue), years(schema::kYearValue);
+    SpeakerSpy speakers;
+    if (r.facets) {
+      enquire.add_matchspy(&events);
+      enquire.add_matchspy(&years);
+      enquire.add_matchspy(&speakers);
+    }
+    Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
+    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
+                                         r.facets ? db.get_doccount() : 0);
+    if (r.facets) {
+      out.facets["event"] = SpyValues(events, 20);
+      out.facets["year"] = SpyValues(years, 30);
+      std::vector<FacetValue> people;
+      for (const auto& [name, count] : speakers.counts()) people.push_back({name, count});
+      out.facets["speaker"] = TopValues(std::move(people), 20);
+    }
+    return mset;
+  }
+
+  Xapian::docid FindId(const std::string& id) {
+    std::size_t hash = id.rfind('#');
+    std::string term = hash == std::string::npos
+                           ? ""
+                           : schema::IdTerm(id.substr(0, hash), std::atoi(id.c_str() + hash + 1));
+    Xapian::PostingIterator p = term.empty() ? db.postlist_end("") : db.postlist_begin(term);
+    if (term.empty() || p == db.postlist_end(term)) throw NotFound("no talk has the id '" + id + "'");
+    return *p;
+  }
+};
+
+Searcher::Searcher(SearchOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+namespace {
+
+// Runs `f`, reopening the database and trying again when a writer has
+// moved it on under us.
+template <typename F>
+auto Retrying(Xapian::Database& db, F f) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return f();
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 3) throw IndexError("the index keeps changing under the search; try again");
+      db.reopen();
+    } catch (const Xapian::DatabaseError& e) {
+      throw IndexError("the index could not be read: " + e.get_description());
+    }
+  }
+}
+
+}  // namespace
+
+SearchResponse Searcher::Search(const SearchRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  SearchResponse out = Retrying(impl_->db, [&] { return impl_->Run(request); });
+  out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+  return out;
+}
+
+std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
+  if (limit < 1 || limit > kMaxLimit) {
+    throw InvalidArgument("limit must be between 1 and " + std::to_string(kMaxLimit));
+  }
+  return Retrying(impl_->db, [&] {
+    Xapian::docid did = impl_->FindId(id);
+    Xapian::Enquire enquire(impl_->db);
+    Xapian::RSet rset;
+    rset.add_document(did);
+    struct WordsOnly : Xapian::ExpandDecider {
+      bool operator()(const std::string& term) const override {
+        return !term.empty() && ((term[0] >= 'a' && term[0] <= 'z') || term[0] == 'Z');
+      }
+    } words;
+    Xapian::ESet eset = enquire.get_eset(40, rset, &words);
+    Xapian::Query query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 40);
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(
+        schema::IdTerm(id.substr(0, id.rfind('#')), std::atoi(id.c_str() + id.rfind('#') + 1))));
+    enquire.set_query(query);
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+    std::vector<Hit> hits;
+    for (auto it = mset.begin(); it != mset.end(); ++it) hits.push_back(impl_->MakeHit(it, mset, false));
+    return hits;
+  });
+}
+
+std::vector<std::string> Searcher::Suggest(const std::string& prefix, int limit) {
+  if (prefix.size() > kMaxQueryBytes) throw InvalidArgument("the prefix is too long");
+  return Retrying(impl_->db, [&] {
+    return SuggestCompletions(impl_->db, prefix, static_cast<std::size_t>(std::clamp(limit, 1, 50)));
+  });
+}
+
+TalkSections Searcher::Talk(const std::string& id) {
+  return Retrying(impl_->db, [&] {
+    Xapian::Document doc = impl_->db.get_document(impl_->FindId(id));
+    TalkRecord record = DecodeTalkRecord(doc.get_data());
+    TalkSections out;
+    out.talk.id = TalkId(record);
+    out.talk.path = record.path;
+    out.talk.talk = record.title;
+    out.talk.event = record.event;
+    out.talk.date = record.date;
+    out.talk.speakers = record.speakers;
+    out.talk.anchor = record.anchor;
+    out.talk.url = impl_->MakeUrl(record.path, record.anchor);
+    for (const SectionRecord& s : record.sections) {
+      out.sections.push_back({s.title, s.anchor, s.text, s.code});
+    }
+    return out;
+  });
+}
+
+IndexInfo Searcher::Info() {
+  return Retrying(impl_->db, [&] {
+    return IndexInfo{impl_->db.get_revision(), impl_->db.get_doccount()};
+  });
+}
+
+bool Searcher::Refresh() {
+  try {
+    return impl_->db.reopen();
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot reopen the index: " + e.get_description());
+  }
+}
+
+}  // namespace talksearch

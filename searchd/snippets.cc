@@ -1,0 +1,160 @@
+#include "snippets.h"
+
+#include <algorithm>
+#include <set>
+
+#include "talksearch/schema.h"
+
+namespace talksearch {
+namespace {
+
+constexpr std::string_view kOpen = "<mark>";
+constexpr std::string_view kClose = "</mark>";
+
+// Marks next to each other become one: a matched phrase reads as one mark.
+std::string JoinMarks(std::string s) {
+  const std::string between = std::string(kClose) + " " + std::string(kOpen);
+  for (std::size_t at; (at = s.find(between)) != std::string::npos;) s.replace(at, between.size(), " ");
+  return s;
+}
+
+struct Score {
+  std::size_t distinct = 0, marks = 0;
+  bool operator>(const Score& o) const {
+    return distinct != o.distinct ? distinct > o.distinct : marks > o.marks;
+  }
+};
+
+Score Count(const std::string& marked) {
+  Score score;
+  std::set<std::string> words;
+  for (std::size_t at = marked.find(kOpen); at != std::string::npos;
+       at = marked.find(kOpen, at + 1)) {
+    std::size_t end = marked.find(kClose, at);
+    if (end == std::string::npos) break;
+    std::string word = marked.substr(at + kOpen.size(), end - at - kOpen.size());
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    words.insert(word);
+    ++score.marks;
+  }
+  score.distinct = words.size();
+  return score;
+}
+
+std::string Snip(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stem,
+                 bool only_if_matched) {
+  unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
+  if (only_if_matched) flags |= Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
+  return mset.snippet(text, kSnippetLength, stem, flags, std::string(kOpen), std::string(kClose),
+                      "…");
+}
+
+}  // namespace
+
+BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
+                            const Xapian::Stem& stem) {
+  BestSection best;
+  Score best_score;
+  for (std::size_t i = 0; i < record.sections.size(); ++i) {
+    const SectionRecord& s = record.sections[i];
+    std::string title = Snip(mset, s.title, stem, true);
+    std::string text = Snip(mset, s.text, stem, true);
+    Score score = Count(text);
+    Score title_score = Count(title);
+    score.distinct = std::max(score.distinct, title_score.distinct);
+    score.marks += title_score.marks;
+    std::string code;
+    if (score.distinct == 0 && !s.code.empty()) {
+      code = Snip(mset, s.code, stem, true);
+      score = Count(code);
+    }
+    if (score > best_score) {
+      best_score = score;
+      best.index = i;
+      best.snippet = !text.empty() ? text : !code.empty() ? code : Snip(mset, s.text, stem, false);
+    }
+  }
+  if (best_score.distinct == 0) {
+    // Nothing matched in the text (a title, speaker or event match): the
+    // talk's opening words.
+    best.index = 0;
+    for (const SectionRecord& s : record.sections) {
+      if (!s.text.empty()) {
+        best.snippet = Snip(mset, s.text, stem, false);
+        break;
+      }
+    }
+  }
+  best.snippet = JoinMarks(std::move(best.snippet));
+  return best;
+}
+
+namespace {
+
+void AddFrom(const Xapian::Database& db, const std::string& term_prefix, const std::string& word,
+             std::vector<std::pair<Xapian::doccount, std::string>>* found) {
+  std::string start = term_prefix + word;
+  int seen = 0;
+  for (auto it = db.allterms_begin(start); it != db.allterms_end(start) && seen < 500;
+       ++it, ++seen) {
+    std::string term = *it;
+    std::string value = term.substr(term_prefix.size());
+    if (term_prefix.empty() && !value.empty() && (value[0] < 'a' || value[0] > 'z') &&
+        !(value[0] >= '0' && value[0] <= '9') && static_cast<unsigned char>(value[0]) < 0x80) {
+      continue;  // a prefixed term
+    }
+    found->emplace_back(it.get_termfreq(), value);
+  }
+}
+
+// The display form of a speaker or event whose boolean term is `term`.
+std::string Display(const Xapian::Database& db, const std::string& term, Xapian::valueno slot,
+                    const std::string& lower) {
+  Xapian::PostingIterator p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return lower;
+  std::string value = db.get_document(*p).get_value(slot);
+  std::size_t pos = 0;
+  while (pos <= value.size()) {
+    std::size_t end = value.find(schema::kListSeparator, pos);
+    if (end == std::string::npos) end = value.size();
+    std::string one = value.substr(pos, end - pos);
+    if (schema::BooleanTerm("", one) == lower) return one;
+    pos = end + 1;
+  }
+  return lower;
+}
+
+}  // namespace
+
+std::vector<std::string> SuggestCompletions(const Xapian::Database& db, const std::string& prefix,
+                                            std::size_t limit) {
+  std::size_t cut = prefix.find_last_of(" \t");
+  std::string head = cut == std::string::npos ? "" : prefix.substr(0, cut + 1);
+  std::string word = schema::BooleanTerm("", prefix.substr(cut == std::string::npos ? 0 : cut + 1));
+  std::vector<std::string> out;
+  if (word.empty()) return out;
+  std::set<std::string> seen;
+  auto add = [&](std::string s) {
+    if (out.size() < limit && seen.insert(s).second) out.push_back(std::move(s));
+  };
+  // Whole speakers and events first (when the user types the start of a name).
+  for (auto [prefix_term, slot] : {std::pair{schema::kSpeakerExact, schema::kSpeakersValue},
+                                   std::pair{schema::kEventExact, schema::kEventValue}}) {
+    std::vector<std::pair<Xapian::doccount, std::string>> names;
+    AddFrom(db, std::string(prefix_term), head.empty() ? word : schema::BooleanTerm("", prefix),
+            &names);
+    std::stable_sort(names.begin(), names.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < names.size() && i < 3; ++i) {
+      std::string lower = names[i].second;
+      add(Display(db, std::string(prefix_term) + lower, slot, lower));
+    }
+  }
+  std::vector<std::pair<Xapian::doccount, std::string>> words;
+  AddFrom(db, "", word, &words);
+  std::stable_sort(words.begin(), words.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  for (const auto& [freq, w] : words) add(head + w);
+  return out;
+}
+
+}  // namespace talksearch

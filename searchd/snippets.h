@@ -1,0 +1,37 @@
+// Choosing what to show of a hit: the best-matching section and its
+// highlighted snippet; and completions for search-as-you-type. Internal to
+// the searchd library.
+#ifndef TALKSEARCH_SEARCHD_SNIPPETS_H_
+#define TALKSEARCH_SEARCHD_SNIPPETS_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "talksearch/record.h"
+
+namespace talksearch {
+
+inline constexpr std::size_t kSnippetLength = 200;
+
+struct BestSection {
+  std::size_t index = 0;  // into record.sections
+  std::string snippet;    // HTML: escaped, matches (and whole phrases) in <mark>
+};
+
+// The section whose title and text hold the most distinct query words
+// (then the most matches; the earliest on a tie), and a snippet of about
+// kSnippetLength characters from it, or from its code when only the code
+// matched. With no match anywhere, the talk's first text.
+BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
+                            const Xapian::Stem& stem);
+
+// Completions of the last word of `prefix`: speakers, events and words of
+// the index that start with it, most frequent first, as whole queries.
+std::vector<std::string> SuggestCompletions(const Xapian::Database& db, const std::string& prefix,
+                                            std::size_t limit);
+
+}  // namespace talksearch
+
+#endif  // TALKSEARCH_SEARCHD_SNIPPETS_H_
