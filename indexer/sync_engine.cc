@@ -200,33 +200,18 @@ void SyncEngine::CountWrite() {
 namespace talksearch {
 
 SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileState> recorded) {
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  run_start_ = std::chrono::steady_clock::now();
+  last_progress_ = run_start_;
   SyncStats stats;
   stats.rebuilt = writer_.rebuilt();
   const std::int64_t now = NowNs();
   for (NotesRoot& root : roots_) {
     root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
   }
-  auto is_unchanged = [&](const Found& file, const FileState& stat) {
-    auto old = recorded.find(file.path);
-    return old != recorded.end() && SameStat(old->second, stat) && !old->second.racy;
-  };
-  // Folders whose index note (the event's name) came, went or changed: the
-  // notes beside it are parsed again.
-  std::set<std::string> event_folders;
-  std::set<std::string> found_paths;
-  for (const Found& file : found) {
-    found_paths.insert(file.path);
-    if (IsIndexNote(file.path) && !is_unchanged(file, StatState(file.st, now))) {
-      event_folders.insert(Folder(file.path));
-    }
-  }
-  for (const auto& [path, state] : recorded) {
-    if (IsIndexNote(path) && found_paths.count(path) == 0) event_folders.insert(Folder(path));
-  }
-  std::vector<Task> tasks;
+  // A folder's index note names the event of the notes beside it, so index
+  // notes go first; the notes of folders whose index note changed are then
+  // parsed again even when their own bytes did not change.
+  std::vector<Task> index_tasks, tasks, settled;
   for (Found& file : found) {
     if (file.path.size() > kMaxStoredPathBytes) {
       ++stats.skipped;
@@ -234,50 +219,43 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
       continue;
     }
     FileState stat = StatState(file.st, now);
-    bool force = event_folders.count(Folder(file.path)) > 0 && !IsIndexNote(file.path);
-    auto old = recorded.find(file.path);
-    if (old == recorded.end()) {
-      tasks.push_back({std::move(file), stat, std::nullopt, false});
-      continue;
+    std::optional<FileState> before;
+    if (auto old = recorded.find(file.path); old != recorded.end()) {
+      before = old->second;
+      recorded.erase(old);
     }
-    FileState before = old->second;
-    recorded.erase(old);
-    if (SameStat(before, stat) && !before.racy && !force) {
-      if (before.skipped.empty()) {
-        ++stats.unchanged;
-      } else {
-        ++stats.skipped;
-        Report(FileEvent::Kind::kSkipped, file.path, 0, before.skipped, stats);
-      }
-      continue;
+    bool index_note = IsIndexNote(file.path);
+    if (before && SameStat(*before, stat) && !before->racy) {
+      settled.push_back({std::move(file), stat, before, false});
+    } else {
+      (index_note ? index_tasks : tasks).push_back({std::move(file), stat, before, false});
     }
-    tasks.push_back({std::move(file), stat, before, force});
   }
-
+  std::set<std::string> event_folders;
   // What is recorded but no longer found is gone.
   for (const auto& [path, state] : recorded) {
+    if (IsIndexNote(path)) event_folders.insert(Folder(path));
     writer_.RemoveFile(path);
     ++stats.removed;
     Report(FileEvent::Kind::kRemoved, path, 0, "", stats);
     CountWrite();
   }
-
-  unsigned threads = options_.threads != 0 ? options_.threads
-                                           : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<DocumentBuilder> builders;
-  for (unsigned i = 0; i < threads; ++i) builders.emplace_back(options_.language);
-  OrderedPool<TaskResult> pool(tasks.size(), threads, 16 * threads,
-                               [&](std::size_t job, unsigned worker) {
-                                 return Process(tasks[job], builders[worker]);
-                               });
-  Clock::time_point last_progress = start;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    Apply(tasks[i], pool.Take(i), stats);
-    if (options_.on_progress && Clock::now() - last_progress > std::chrono::milliseconds(100)) {
-      last_progress = Clock::now();
-      options_.on_progress({i + 1, tasks.size(), elapsed()});
+  progress_total_ = index_tasks.size() + tasks.size();
+  progress_done_ = 0;
+  RunTasks(index_tasks, stats, &event_folders);
+  for (Task& task : settled) {
+    if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
+      task.force = true;
+      tasks.push_back(std::move(task));
+      ++progress_total_;
+    } else if (task.old->skipped.empty()) {
+      ++stats.unchanged;
+    } else {
+      ++stats.skipped;
+      Report(FileEvent::Kind::kSkipped, task.file.path, 0, task.old->skipped, stats);
     }
   }
+  RunTasks(tasks, stats, nullptr);
   if (writer_.dirty()) {
     // Racy files found unchanged are marked settled only when this run
     // commits anyway: a run with nothing to do writes nothing.
@@ -288,9 +266,36 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   committed_ = false;
   writes_ = 0;
   stats.talks = writer_.talks();
-  stats.seconds = elapsed();
-  if (options_.on_progress) options_.on_progress({tasks.size(), tasks.size(), stats.seconds});
+  stats.seconds = Elapsed();
+  if (options_.on_progress) options_.on_progress({progress_total_, progress_total_, stats.seconds});
   return stats;
+}
+
+double SyncEngine::Elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
+}
+
+void SyncEngine::RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
+                          std::set<std::string>* changed_folders) {
+  if (tasks.empty()) return;
+  unsigned threads = options_.threads != 0 ? options_.threads
+                                           : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<DocumentBuilder> builders;
+  for (unsigned i = 0; i < threads; ++i) builders.emplace_back(options_.language);
+  OrderedPool<TaskResult> pool(tasks.size(), threads, 16 * threads,
+                               [&](std::size_t job, unsigned worker) {
+                                 return Process(tasks[job], builders[worker]);
+                               });
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    bool changed = Apply(tasks[i], pool.Take(i), stats);
+    if (changed && changed_folders != nullptr) changed_folders->insert(Folder(tasks[i].file.path));
+    ++progress_done_;
+    auto now = std::chrono::steady_clock::now();
+    if (options_.on_progress && now - last_progress_ > std::chrono::milliseconds(100)) {
+      last_progress_ = now;
+      options_.on_progress({progress_done_, progress_total_, Elapsed()});
+    }
+  }
 }
 
 SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& builder) const {
@@ -339,7 +344,7 @@ SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& bu
   return result;
 }
 
-void SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
+bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
   const std::string& path = task.file.path;
   std::string display = DisplayPath(path).string();
   for (Diagnostic& diagnostic : result.diagnostics) {
@@ -360,7 +365,7 @@ void SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
       } else if (task.old->racy != result.state.racy) {
         deferred_.emplace_back(path, result.state);
       }
-      return;
+      return false;
     case TaskResult::Kind::kIndexed:
       stats.talks_written += result.documents.size();
       writer_.ReplaceFile(path, std::move(result.documents), result.state);
@@ -377,6 +382,7 @@ void SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
       break;
   }
   CountWrite();
+  return true;
 }
 
 }  // namespace talksearch

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -64,7 +65,13 @@ class SyncEngine {
   void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found) const;
   SyncStats Run(std::vector<Found> found, std::map<std::string, FileState> recorded);
   TaskResult Process(const Task& task, DocumentBuilder& builder) const;
-  void Apply(const Task& task, TaskResult result, SyncStats& stats);
+  // Parses `tasks` in parallel and writes them in order. The folders of the
+  // files whose content changed go to `changed_folders` when not null.
+  void RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
+                std::set<std::string>* changed_folders);
+  // Writes one result; returns whether the file's content had changed.
+  bool Apply(const Task& task, TaskResult result, SyncStats& stats);
+  double Elapsed() const;
   void Report(FileEvent::Kind kind, const std::string& path, int talks, const std::string& reason,
               SyncStats& stats) const;
   void CountWrite();
@@ -75,6 +82,8 @@ class SyncEngine {
   std::size_t writes_ = 0;  // files written since the last commit
   bool committed_ = false;  // a batch was committed during this run
   std::vector<std::pair<std::string, FileState>> deferred_;
+  std::chrono::steady_clock::time_point run_start_, last_progress_;
+  std::size_t progress_done_ = 0, progress_total_ = 0;
 };
 
 }  // namespace talksearch
