@@ -104,6 +104,15 @@ void Validate(const SearchRequest& r) {
   }
 }
 
+// Whether the query uses any operator syntax.
+bool HasSyntax(const std::string& q) {
+  if (q.find_first_of("\"()+-:*") != std::string::npos) return true;
+  for (const char* op : {" AND ", " OR ", " NOT ", " NEAR", " XOR "}) {
+    if (q.find(op) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Xapian::Query AnyOf(std::string_view prefix, const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
   for (const std::string& v : values) terms.emplace_back(schema::BooleanTerm(prefix, v));
@@ -221,6 +230,12 @@ struct Searcher::Impl {
     out.offset = (r.page - 1) * r.limit;
     Xapian::Query query = Parse(r.query, &out.relaxed, &out.corrected);
     Xapian::MSet mset = Match(Filtered(query, r), r, out);
+    if (mset.empty() && !out.relaxed && HasSyntax(r.query)) {
+      // "metaclass (curtain": valid to the parser, but not what was meant.
+      out.relaxed = true;
+      query = parser.parse_query(r.query, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      mset = Match(Filtered(query, r), r, out);
+    }
     if (mset.empty() && !out.corrected.empty() && out.corrected != r.query) {
       bool relaxed = false;
       std::string again;
@@ -291,6 +306,8 @@ auto Retrying(Xapian::Database& db, F f) {
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 3) throw IndexError("the index keeps changing under the search; try again");
       db.reopen();
+    } catch (const Xapian::WildcardError&) {
+      throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
     } catch (const Xapian::DatabaseError& e) {
       throw IndexError("the index could not be read: " + e.get_description());
     }
@@ -316,11 +333,15 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
     Xapian::Enquire enquire(impl_->db);
     Xapian::RSet rset;
     rset.add_document(did);
-    struct WordsOnly : Xapian::ExpandDecider {
+    // Words (not field or boolean terms) that some other talk shares.
+    struct SharedWords : Xapian::ExpandDecider {
+      explicit SharedWords(const Xapian::Database& d) : db(d) {}
       bool operator()(const std::string& term) const override {
-        return !term.empty() && ((term[0] >= 'a' && term[0] <= 'z') || term[0] == 'Z');
+        bool word = !term.empty() && ((term[0] >= 'a' && term[0] <= 'z') || term[0] == 'Z');
+        return word && db.get_termfreq(term) >= 2;
       }
-    } words;
+      const Xapian::Database& db;
+    } words(impl_->db);
     Xapian::ESet eset = enquire.get_eset(40, rset, &words);
     Xapian::Query query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 40);
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(
