@@ -190,8 +190,20 @@ int NodeLine(const GumboNode* node) {
       return static_cast<int>(node->v.element.start_pos.line);
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_CDATA:
-    case GUMBO_NODE_WHITESPACE:
-      return static_cast<int>(node->v.text.start_pos.line);
+    case GUMBO_NODE_WHITESPACE: {
+      // The line of the first visible character, past leading line breaks.
+      int line = static_cast<int>(node->v.text.start_pos.line);
+      const GumboStringPiece& original = node->v.text.original_text;
+      for (std::size_t i = 0; original.data != nullptr && i < original.length; ++i) {
+        char c = original.data[i];
+        if (c == '\n') {
+          ++line;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+          break;
+        }
+      }
+      return line;
+    }
     default:
       return 0;
   }

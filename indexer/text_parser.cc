@@ -299,7 +299,11 @@ std::size_t TextOutliner::ReadBullet(std::size_t i) {
 std::size_t TextOutliner::ReadCode(std::size_t i) {
   int base = lines_[i].indent;
   std::size_t end = i + 1;  // one past the last line of code
-  for (std::size_t next = i + 1; next < lines_.size();) {
+  // A session's output runs to the next blank line.
+  if (StartsWith(lines_[i].content, ">>>") || StartsWith(lines_[i].content, "$ ")) {
+    while (!Blank(end)) ++end;
+  }
+  for (std::size_t next = end; next < lines_.size();) {
     if (Blank(next)) {
       std::size_t k = NextNonBlank(next);
       if (k >= lines_.size()) break;
@@ -384,16 +388,17 @@ void TextOutliner::AssignLevels() {
     if (item.guessed) item.block.level = item.talk ? 2 : 3;
   }
   // A guessed section heading right before a talk's heading (so with nothing
-  // under it), or right before code (which it introduces), was a one-line
-  // paragraph.
+  // under it), or right after another section heading (a sub-title or a line
+  // introducing code, not an empty section), was a one-line paragraph.
   bool has_talk = false;
   for (std::size_t k = 0; k < items_.size(); ++k) {
     Item& item = items_[k];
     if (!item.guessed) continue;
     const Block* next = k + 1 < items_.size() ? &items_[k + 1].block : nullptr;
-    if (item.block.level == 3 && next != nullptr &&
-        (next->kind == BlockKind::kCode ||
-         (next->kind == BlockKind::kHeading && next->level <= 2))) {
+    const Block* previous = k > 0 ? &items_[k - 1].block : nullptr;
+    if (item.block.level == 3 &&
+        ((next != nullptr && next->kind == BlockKind::kHeading && next->level <= 2) ||
+         (previous != nullptr && previous->kind == BlockKind::kHeading && previous->level == 3))) {
       item.block.kind = BlockKind::kText;
     }
     has_talk = has_talk || item.block.level == 2;
