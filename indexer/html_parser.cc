@@ -137,14 +137,28 @@ int HeadingLevel(GumboTag tag) {
   }
 }
 
+// Whether `node` lies inside an <article>, <main> or <section>, where a
+// <header> or <footer> belongs to the content (an article's title) rather
+// than to the page around it.
+bool InContentElement(const GumboNode* node) {
+  for (const GumboNode* up = node->parent; up != nullptr; up = up->parent) {
+    GumboTag tag = up->type == GUMBO_NODE_ELEMENT ? up->v.element.tag : GUMBO_TAG_UNKNOWN;
+    if (tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN || tag == GUMBO_TAG_SECTION) return true;
+  }
+  return false;
+}
+
 // Elements that are no part of a note's content.
 bool IsDropped(const GumboNode* node) {
   if (node->type == GUMBO_NODE_TEMPLATE || node->type == GUMBO_NODE_COMMENT) return true;
   switch (Tag(node)) {
     case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IMG: case GUMBO_TAG_SVG: case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IMG: case GUMBO_TAG_SVG:
+    case GUMBO_TAG_IFRAME:
       return true;
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+      return !InContentElement(node);
     case GUMBO_TAG_A:
       return HasClass(node, "headerlink");
     case GUMBO_TAG_DIV:
@@ -176,7 +190,8 @@ bool IsBlockTag(GumboTag tag) {
     case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
     case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
     case GUMBO_TAG_HR: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_CENTER: case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_CENTER: case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER: case GUMBO_TAG_HGROUP:
       return true;
     default:
       return false;
@@ -209,23 +224,34 @@ int NodeLine(const GumboNode* node) {
   }
 }
 
+// Whether the first element inside `node` is a <p class="admonition-title">.
+bool StartsWithAdmonitionTitle(const GumboNode* node) {
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    const auto* child = static_cast<const GumboNode*>(children.data[i]);
+    if (child->type == GUMBO_NODE_ELEMENT) return HasClass(child, "admonition-title");
+  }
+  return false;
+}
+
 // The kind of a Sphinx/docutils admonition ("note", "warning", "seealso",
-// "todo"), "admonition" for a custom one, or "" when `node` is none.
+// "todo"), "admonition" for a custom one, or "" when `node` is none. Sphinx
+// marks them class="admonition note"; plain docutils only class="note",
+// with an admonition title inside.
 std::string AdmonitionKind(const GumboNode* node) {
   GumboTag tag = Tag(node);
-  if ((tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_ASIDE) || !HasClass(node, "admonition")) {
-    return "";
-  }
+  if (tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_ASIDE) return "";
+  bool marked = HasClass(node, "admonition");
   static constexpr std::string_view kKinds[] = {
       "attention", "caution", "danger", "error", "hint", "important", "note",
       "seealso", "tip", "todo", "warning"};
   for (std::string_view cls : Classes(node)) {
     if (cls.substr(0, 11) == "admonition-") cls = cls.substr(11);
     for (std::string_view kind : kKinds) {
-      if (cls == kind) return std::string(kind);
+      if (cls == kind && (marked || StartsWithAdmonitionTitle(node))) return std::string(kind);
     }
   }
-  return "admonition";
+  return marked ? "admonition" : "";
 }
 
 struct GatherOptions {

@@ -79,6 +79,27 @@ std::string DecodeEntity(std::string_view entity) {
   return std::string(entity);
 }
 
+// The length of YAML front matter opening `text` (a "---" line, then lines
+// up to a closing "---" or "..." line), or 0 when there is none.
+std::size_t FrontMatterLength(std::string_view text) {
+  auto line_at = [&](std::size_t pos, std::size_t* next) {
+    std::size_t end = text.find('\n', pos);
+    *next = end == std::string_view::npos ? text.size() : end + 1;
+    std::string_view line = text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
+  };
+  std::size_t pos = 0;
+  if (line_at(0, &pos) != "---") return 0;
+  while (pos < text.size()) {
+    std::size_t next = 0;
+    std::string_view line = line_at(pos, &next);
+    if (line == "---" || line == "...") return next;
+    pos = next;
+  }
+  return 0;
+}
+
 bool HoldsText(MD_BLOCKTYPE type) {
   switch (type) {
     case MD_BLOCK_H:
@@ -136,7 +157,8 @@ Outline MarkdownOutliner::Run() {
   parser.enter_span = &OnEnterSpan;
   parser.leave_span = &OnLeaveSpan;
   parser.text = &OnText;
-  std::string_view input = text_;
+  // The pieces md4c passes still point into text_, so lines stay right.
+  std::string_view input = text_.substr(FrontMatterLength(text_));
   if (input.size() > std::numeric_limits<MD_SIZE>::max()) {
     input = input.substr(0, std::numeric_limits<MD_SIZE>::max());
   }

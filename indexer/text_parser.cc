@@ -349,8 +349,8 @@ std::size_t TextOutliner::ReadParagraph(std::size_t i, bool after_blank) {
     Item& heading = items_.back();
     heading.guessed = true;
     std::size_t following = NextNonBlank(next);
-    heading.talk = following >= next + 2 ||
-                   (following < lines_.size() && IsSpeakerLine(lines_[following].content));
+    heading.talk = following < lines_.size() &&
+                   (following >= next + 2 || IsSpeakerLine(lines_[following].content));
     return next;
   }
   Item item;

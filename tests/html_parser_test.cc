@@ -67,6 +67,13 @@ const Case kCases[] = {
      "<div class=\"sphinxsidebar\"><p>Side</p></div><div class=\"related\">Prev</div>"
      "<div class=\"footer\">Copyright</div><footer>Foot</footer>",
      {"T Content"}},
+    {"article header kept", "<header>Site</header><article><header><h1>Post</h1></header>"
+     "<p>Body</p><footer>Tags: x</footer></article>",
+     {"H1 Post", "T Body", "T Tags: x"}},
+    {"docutils admonition without admonition class",
+     "<div class=\"note\"><p class=\"first admonition-title\">Note</p><p>Hi</p></div>"
+     "<div class=\"note\"><p>Just a div</p></div>",
+     {"A[note] Hi", "T Just a div"}},
     {"toctree dropped", "<div class=\"toctree-wrapper\"><ul><li>Other page</li></ul></div>", {}},
     {"image dropped", "<p>See <img src=\"a.png\" alt=\"diagram\"> here</p>", {"T See here"}},
     {"title used when no h1", "<title>Page  title</title><h2>Sub</h2>", {"H1 Page title", "H2 Sub"}},

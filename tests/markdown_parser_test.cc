@@ -48,6 +48,8 @@ const Case kCases[] = {
      {"T Tom & Jerry \u2014 A\u00a9 &bogus;"}},
     {"table row is one block", "| A | B |\n|---|---|\n| x | y |\n", {"T A B", "T x y"}},
     {"thematic break ignored", "a\n\n***\n\nb\n", {"T a", "T b"}},
+    {"front matter skipped", "---\ntitle: x\ntags: [a]\n---\n# Real\n", {"H1 Real"}},
+    {"unclosed front matter is markdown", "---\nText\n", {"T Text"}},
     {"empty input", "", {}},
 };
 
@@ -87,6 +89,13 @@ TEST(MarkdownParserTest, TracksLineNumbers) {
   std::vector<int> lines;
   for (const Block& block : ParseMarkdownOutline(markdown).blocks) lines.push_back(block.line);
   EXPECT_EQ(lines, (std::vector<int>{1, 3, 6, 7, 9, 13, 16}));
+}
+
+TEST(MarkdownParserTest, KeepsLineNumbersAfterFrontMatter) {
+  Outline outline = ParseMarkdownOutline("---\r\ntitle: x\r\n...\r\n\r\n# Title\r\n");
+  ASSERT_EQ(outline.blocks.size(), 1u);
+  EXPECT_EQ(outline.blocks[0].text, "Title");
+  EXPECT_EQ(outline.blocks[0].line, 5);
 }
 
 TEST(MarkdownParserTest, ParsesSampleTalk) {

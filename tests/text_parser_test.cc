@@ -47,6 +47,8 @@ const Case kCases[] = {
      {"H1 Event", "H2 Talk A", "* By Jane Doe"}},
     {"talk followed by two blank lines", "Event\n\nTalk A\n\n\nText.\n\nSub\n\nMore.\n",
      {"H1 Event", "H2 Talk A", "T Text.", "H3 Sub", "T More."}},
+    {"blank lines at the end make no talk", "Event\n\nSection\n\nText.\n\nLast\n\n\n",
+     {"H1 Event", "H2 Section", "T Text.", "H2 Last"}},
     {"lowercase by is no speaker", "Event\n\nTalk A\n\nby the way\n\nText.\n",
      {"H1 Event", "H2 Talk A", "T by the way", "T Text."}},
     {"not headings",
