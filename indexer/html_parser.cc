@@ -12,7 +12,7 @@
 #include <gumbo.h>
 
 #include <cstddef>
-#include <cstring>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,9 +37,9 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 // those the parser closes by itself when the next one starts.
 bool LeavesNoDepth(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "area", "base", "br",     "col",   "embed", "hr", "img", "input", "link", "meta",
-      "param", "source", "track", "wbr", "p",     "li", "dt",  "dd",    "tr",   "td",
-      "th",   "option", "thead", "tbody", "tfoot", "colgroup", "optgroup", "rt", "rp"};
+      "area",  "base",   "br",    "col",   "embed", "hr",       "img",      "input", "link", "meta",
+      "param", "source", "track", "wbr",   "p",     "li",       "dt",       "dd",    "tr",   "td",
+      "th",    "option", "thead", "tbody", "tfoot", "colgroup", "optgroup", "rt",    "rp"};
   for (std::string_view known : kNames) {
     if (known == name) return true;
   }
@@ -63,7 +63,8 @@ double EstimateNestingCost(std::string_view html) {
     if (closing) ++pos;
     if (pos >= html.size() || !IsAsciiAlpha(html[pos])) continue;
     std::string name;
-    while (pos < html.size() && (IsAsciiAlpha(html[pos]) || (html[pos] >= '0' && html[pos] <= '9'))) {
+    while (pos < html.size() &&
+           (IsAsciiAlpha(html[pos]) || (html[pos] >= '0' && html[pos] <= '9'))) {
       if (name.size() < 16) name.push_back(Lower(html[pos]));
       ++pos;
     }
@@ -88,7 +89,8 @@ const GumboVector* Children(const GumboNode* node) {
 std::string_view Attribute(const GumboNode* node, const char* name) {
   if (node->type != GUMBO_NODE_ELEMENT) return {};
   const GumboAttribute* attr = gumbo_get_attribute(&node->v.element.attributes, name);
-  return attr != nullptr && attr->value != nullptr ? std::string_view(attr->value) : std::string_view();
+  return attr != nullptr && attr->value != nullptr ? std::string_view(attr->value)
+                                                   : std::string_view();
 }
 
 std::vector<std::string_view> Classes(const GumboNode* node) {
@@ -125,16 +127,20 @@ GumboTag Tag(const GumboNode* node) {
   return node->type == GUMBO_NODE_ELEMENT ? node->v.element.tag : GUMBO_TAG_UNKNOWN;
 }
 
-int HeadingLevel(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_H1: return 1;
-    case GUMBO_TAG_H2: return 2;
-    case GUMBO_TAG_H3: return 3;
-    case GUMBO_TAG_H4: return 4;
-    case GUMBO_TAG_H5: return 5;
-    case GUMBO_TAG_H6: return 6;
-    default: return 0;
+bool IsOneOf(GumboTag tag, std::initializer_list<GumboTag> tags) {
+  for (GumboTag candidate : tags) {
+    if (candidate == tag) return true;
   }
+  return false;
+}
+
+int HeadingLevel(GumboTag tag) {
+  static constexpr GumboTag kHeadings[] = {GUMBO_TAG_H1, GUMBO_TAG_H2, GUMBO_TAG_H3,
+                                           GUMBO_TAG_H4, GUMBO_TAG_H5, GUMBO_TAG_H6};
+  for (int level = 1; level <= 6; ++level) {
+    if (kHeadings[level - 1] == tag) return level;
+  }
+  return 0;
 }
 
 // Whether `node` lies inside an <article>, <main> or <section>, where a
@@ -151,27 +157,21 @@ bool InContentElement(const GumboNode* node) {
 // Elements that are no part of a note's content.
 bool IsDropped(const GumboNode* node) {
   if (node->type == GUMBO_NODE_TEMPLATE || node->type == GUMBO_NODE_COMMENT) return true;
-  switch (Tag(node)) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IMG: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_IFRAME:
-      return true;
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-      return !InContentElement(node);
-    case GUMBO_TAG_A:
-      return HasClass(node, "headerlink");
-    case GUMBO_TAG_DIV:
-      return HasClass(node, "sphinxsidebar") || HasClass(node, "related") ||
-             HasClass(node, "footer") || HasClass(node, "toctree-wrapper") ||
-             HasClass(node, "linenodiv");
-    case GUMBO_TAG_SPAN:
-      return HasClass(node, "linenos");
-    case GUMBO_TAG_TD:
-      return HasClass(node, "linenos");
-    default:
-      return false;
+  GumboTag tag = Tag(node);
+  if (IsOneOf(tag,
+              {GUMBO_TAG_HEAD, GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE, GUMBO_TAG_NAV, GUMBO_TAG_NOSCRIPT,
+               GUMBO_TAG_TEMPLATE, GUMBO_TAG_IMG, GUMBO_TAG_SVG, GUMBO_TAG_IFRAME})) {
+    return true;
   }
+  if (tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER) return !InContentElement(node);
+  if (tag == GUMBO_TAG_A) return HasClass(node, "headerlink");
+  if (tag == GUMBO_TAG_SPAN || tag == GUMBO_TAG_TD) return HasClass(node, "linenos");
+  if (tag != GUMBO_TAG_DIV) return false;
+  for (std::string_view chrome :
+       {"sphinxsidebar", "related", "footer", "toctree-wrapper", "linenodiv"}) {
+    if (HasClass(node, chrome)) return true;
+  }
+  return false;
 }
 
 bool IsLiteralTag(GumboTag tag) {
@@ -180,22 +180,18 @@ bool IsLiteralTag(GumboTag tag) {
 }
 
 bool IsBlockTag(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_HTML: case GUMBO_TAG_BODY: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_ASIDE: case GUMBO_TAG_P:
-    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_LI: case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_TABLE: case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_CAPTION: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_HR: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_CENTER: case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER: case GUMBO_TAG_HGROUP:
-      return true;
-    default:
-      return false;
-  }
+  return HeadingLevel(tag) > 0 ||
+         IsOneOf(
+             tag,
+             {GUMBO_TAG_HTML,       GUMBO_TAG_BODY,       GUMBO_TAG_DIV,     GUMBO_TAG_SECTION,
+              GUMBO_TAG_ARTICLE,    GUMBO_TAG_MAIN,       GUMBO_TAG_ASIDE,   GUMBO_TAG_HEADER,
+              GUMBO_TAG_FOOTER,     GUMBO_TAG_HGROUP,     GUMBO_TAG_P,       GUMBO_TAG_UL,
+              GUMBO_TAG_OL,         GUMBO_TAG_LI,         GUMBO_TAG_DL,      GUMBO_TAG_DT,
+              GUMBO_TAG_DD,         GUMBO_TAG_TABLE,      GUMBO_TAG_THEAD,   GUMBO_TAG_TBODY,
+              GUMBO_TAG_TFOOT,      GUMBO_TAG_TR,         GUMBO_TAG_TD,      GUMBO_TAG_TH,
+              GUMBO_TAG_CAPTION,    GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_PRE,     GUMBO_TAG_FIGURE,
+              GUMBO_TAG_FIGCAPTION, GUMBO_TAG_HR,         GUMBO_TAG_ADDRESS, GUMBO_TAG_DETAILS,
+              GUMBO_TAG_SUMMARY,    GUMBO_TAG_CENTER,     GUMBO_TAG_FORM,    GUMBO_TAG_FIELDSET});
 }
 
 int NodeLine(const GumboNode* node) {
@@ -242,9 +238,9 @@ std::string AdmonitionKind(const GumboNode* node) {
   GumboTag tag = Tag(node);
   if (tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_ASIDE) return "";
   bool marked = HasClass(node, "admonition");
-  static constexpr std::string_view kKinds[] = {
-      "attention", "caution", "danger", "error", "hint", "important", "note",
-      "seealso", "tip", "todo", "warning"};
+  static constexpr std::string_view kKinds[] = {"attention", "caution",   "danger", "error",
+                                                "hint",      "important", "note",   "seealso",
+                                                "tip",       "todo",      "warning"};
   for (std::string_view cls : Classes(node)) {
     if (cls.substr(0, 11) == "admonition-") cls = cls.substr(11);
     for (std::string_view kind : kKinds) {
@@ -308,7 +304,8 @@ void Gather(const GumboNode* root, Block& block, const GatherOptions& options) {
     stack.pop_back();
     if (done.literal) --literal_depth;
     if (done.literal_start != std::string::npos) {
-      std::string literal = CollapseWhitespace(std::string_view(block.text).substr(done.literal_start));
+      std::string literal =
+          CollapseWhitespace(std::string_view(block.text).substr(done.literal_start));
       if (!literal.empty()) block.literals.push_back(std::move(literal));
     }
     if (!options.raw && IsBlockTag(Tag(done.node))) AppendCollapsed(block.text, " ");
@@ -329,10 +326,10 @@ class HtmlOutliner {
   void AddTitle(const GumboNode* root);
 
   Outline outline_;
-  Block run_;                 // the text run being gathered
-  int list_depth_ = 0;        // open <li> elements
-  std::string section_id_;    // the id of a section whose first heading is to come
-  std::string code_language_; // from an enclosing <div class="highlight-x">
+  Block run_;                  // the text run being gathered
+  int list_depth_ = 0;         // open <li> elements
+  std::string section_id_;     // the id of a section whose first heading is to come
+  std::string code_language_;  // from an enclosing <div class="highlight-x">
   bool has_h1_ = false;
 };
 
@@ -427,8 +424,8 @@ void HtmlOutliner::Code(const GumboNode* node) {
   const GumboVector& children = node->v.element.children;
   for (unsigned i = 0; i < children.length; ++i) {
     const auto* child = static_cast<const GumboNode*>(children.data[i]);
-    if (Tag(child) == GUMBO_TAG_CODE &&
-        (HasClassPrefix(child, "language-", &language) || HasClassPrefix(child, "lang-", &language))) {
+    if (Tag(child) == GUMBO_TAG_CODE && (HasClassPrefix(child, "language-", &language) ||
+                                         HasClassPrefix(child, "lang-", &language))) {
       block.language = std::string(language);
     }
   }

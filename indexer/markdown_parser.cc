@@ -48,11 +48,11 @@ std::string DecodeEntity(std::string_view entity) {
     std::uint32_t cp;
   };
   static constexpr Named kNamed[] = {
-      {"&amp;", '&'},       {"&lt;", '<'},         {"&gt;", '>'},        {"&quot;", '"'},
-      {"&apos;", '\''},     {"&nbsp;", 0xA0},      {"&ndash;", 0x2013},  {"&mdash;", 0x2014},
-      {"&hellip;", 0x2026}, {"&lsquo;", 0x2018},   {"&rsquo;", 0x2019},  {"&ldquo;", 0x201C},
-      {"&rdquo;", 0x201D},  {"&copy;", 0xA9},      {"&reg;", 0xAE},      {"&trade;", 0x2122},
-      {"&larr;", 0x2190},   {"&rarr;", 0x2192},    {"&times;", 0xD7},    {"&bull;", 0x2022},
+      {"&amp;", '&'},       {"&lt;", '<'},       {"&gt;", '>'},       {"&quot;", '"'},
+      {"&apos;", '\''},     {"&nbsp;", 0xA0},    {"&ndash;", 0x2013}, {"&mdash;", 0x2014},
+      {"&hellip;", 0x2026}, {"&lsquo;", 0x2018}, {"&rsquo;", 0x2019}, {"&ldquo;", 0x201C},
+      {"&rdquo;", 0x201D},  {"&copy;", 0xA9},    {"&reg;", 0xAE},     {"&trade;", 0x2122},
+      {"&larr;", 0x2190},   {"&rarr;", 0x2192},  {"&times;", 0xD7},   {"&bull;", 0x2022},
   };
   std::string out;
   if (entity.size() >= 4 && entity[1] == '#') {
@@ -60,10 +60,10 @@ std::string DecodeEntity(std::string_view entity) {
     std::uint32_t cp = 0;
     for (std::size_t i = hex ? 3 : 2; i + 1 < entity.size() && cp <= 0x10FFFF; ++i) {
       char c = entity[i];
-      int digit = (c >= '0' && c <= '9')             ? c - '0'
-                  : (hex && c >= 'a' && c <= 'f')   ? c - 'a' + 10
-                  : (hex && c >= 'A' && c <= 'F')   ? c - 'A' + 10
-                                                    : -1;
+      int digit = (c >= '0' && c <= '9')          ? c - '0'
+                  : (hex && c >= 'a' && c <= 'f') ? c - 'a' + 10
+                  : (hex && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                  : -1;
       if (digit < 0) return std::string(entity);
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
     }
@@ -85,7 +85,8 @@ std::size_t FrontMatterLength(std::string_view text) {
   auto line_at = [&](std::size_t pos, std::size_t* next) {
     std::size_t end = text.find('\n', pos);
     *next = end == std::string_view::npos ? text.size() : end + 1;
-    std::string_view line = text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
+    std::string_view line =
+        text.substr(pos, (end == std::string_view::npos ? text.size() : end) - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     return line;
   };

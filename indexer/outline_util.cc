@@ -76,8 +76,7 @@ void RenumberHeadingsByFirstUse(std::vector<Block>& blocks) {
   std::map<int, int> renumbered;
   for (Block& block : blocks) {
     if (block.kind != BlockKind::kHeading) continue;
-    auto [it, inserted] =
-        renumbered.emplace(block.level, static_cast<int>(renumbered.size()) + 1);
+    auto [it, inserted] = renumbered.emplace(block.level, static_cast<int>(renumbered.size()) + 1);
     block.level = it->second;
   }
 }

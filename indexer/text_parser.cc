@@ -107,7 +107,8 @@ bool IsSpeakerLine(std::string_view content) {
   if (std::size_t marker = BulletMarkerLength(content); marker > 0) content.remove_prefix(marker);
   if (!StartsWith(content, "by ") && !StartsWith(content, "By ")) return false;
   content.remove_prefix(3);
-  return !content.empty() && (IsUpper(content[0]) || static_cast<unsigned char>(content[0]) >= 0x80);
+  return !content.empty() &&
+         (IsUpper(content[0]) || static_cast<unsigned char>(content[0]) >= 0x80);
 }
 
 // `name`, `a.b`, `a.b as c`: what follows "import".

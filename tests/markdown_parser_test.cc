@@ -24,12 +24,14 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {"atx headings renumbered from their first level", "## A\n\n#### B\n\n## C\n",
+    {"atx headings renumbered from their first level",
+     "## A\n\n#### B\n\n## C\n",
      {"H1 A", "H2 B", "H1 C"}},
     {"setext headings", "Title\n=====\n\nSub\n---\n", {"H1 Title", "H2 Sub"}},
     {"levels follow first appearance", "### First\n\n# Second\n", {"H1 First", "H2 Second"}},
     {"empty heading dropped", "#\n\nText\n", {"T Text"}},
-    {"emphasis and link text kept", "Some *em* and [a link](http://x.org) here.\n",
+    {"emphasis and link text kept",
+     "Some *em* and [a link](http://x.org) here.\n",
      {"T Some em and a link here."}},
     {"soft line breaks become spaces", "one\ntwo\n", {"T one two"}},
     {"image dropped", "See ![alt text](a.png) here.\n", {"T See here."}},
@@ -37,14 +39,17 @@ const Case kCases[] = {
     {"inline html tags dropped", "a <b>bold</b> word\n", {"T a bold word"}},
     {"tight list items", "- one\n- two\n  - nested\n", {"* one", "* two", "* nested"}},
     {"loose list paragraphs", "1. one\n\n   more\n\n2. two\n", {"* one", "* more", "* two"}},
-    {"text after a nested list", "- outer\n  - inner\n\n  tail\n", {"* outer", "* inner", "* tail"}},
+    {"text after a nested list",
+     "- outer\n  - inner\n\n  tail\n",
+     {"* outer", "* inner", "* tail"}},
     {"fenced code with info string", "```python {linenos}\nx = 1\n```\n", {"C[python] x = 1"}},
     {"tilde fence without language", "~~~\ncode\n  kept\n~~~\n", {"C[] code\n  kept"}},
     {"indented code", "Para.\n\n    indented code\n", {"T Para.", "C[] indented code"}},
     {"empty fence dropped", "```\n```\n\nAfter\n", {"T After"}},
     {"blockquote is text", "> quoted *text*\n>\n> > deeper\n", {"T quoted text", "T deeper"}},
     {"admonition-like quote stays text", "> **Note:** careful.\n", {"T Note: careful."}},
-    {"entities decoded", "Tom &amp; Jerry &#8212; &#x41;&copy; &bogus;\n",
+    {"entities decoded",
+     "Tom &amp; Jerry &#8212; &#x41;&copy; &bogus;\n",
      {"T Tom & Jerry \u2014 A\u00a9 &bogus;"}},
     {"table row is one block", "| A | B |\n|---|---|\n| x | y |\n", {"T A B", "T x y"}},
     {"thematic break ignored", "a\n\n***\n\nb\n", {"T a", "T b"}},
@@ -60,7 +65,8 @@ TEST(MarkdownParserTest, ParsesTableOfCases) {
 }
 
 TEST(MarkdownParserTest, CollectsInlineCodeSpansAsLiterals) {
-  Outline outline = ParseMarkdownOutline("Call `foo()` then ``bar  baz``.\n\n## The `type` class\n");
+  Outline outline =
+      ParseMarkdownOutline("Call `foo()` then ``bar  baz``.\n\n## The `type` class\n");
   ASSERT_EQ(outline.blocks.size(), 2u);
   EXPECT_EQ(outline.blocks[0].text, "Call foo() then bar baz.");
   EXPECT_EQ(outline.blocks[0].literals, (std::vector<std::string>{"foo()", "bar baz"}));
@@ -70,22 +76,22 @@ TEST(MarkdownParserTest, CollectsInlineCodeSpansAsLiterals) {
 
 TEST(MarkdownParserTest, TracksLineNumbers) {
   const char* markdown =
-      "# Title\n"          // 1
-      "\n"                 // 2
-      "Para line one\n"    // 3
-      "line two\n"         // 4
-      "\n"                 // 5
-      "- item a\n"         // 6
-      "- item b\n"         // 7
-      "\n"                 // 8
-      "```bash\n"          // 9
-      "ls\n"               // 10
-      "```\n"              // 11
-      "\n"                 // 12
-      "Setext\n"           // 13
-      "------\n"           // 14
-      "\n"                 // 15
-      "    indented\n";    // 16
+      "# Title\n"        // 1
+      "\n"               // 2
+      "Para line one\n"  // 3
+      "line two\n"       // 4
+      "\n"               // 5
+      "- item a\n"       // 6
+      "- item b\n"       // 7
+      "\n"               // 8
+      "```bash\n"        // 9
+      "ls\n"             // 10
+      "```\n"            // 11
+      "\n"               // 12
+      "Setext\n"         // 13
+      "------\n"         // 14
+      "\n"               // 15
+      "    indented\n";  // 16
   std::vector<int> lines;
   for (const Block& block : ParseMarkdownOutline(markdown).blocks) lines.push_back(block.line);
   EXPECT_EQ(lines, (std::vector<int>{1, 3, 6, 7, 9, 13, 16}));
