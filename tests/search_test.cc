@@ -19,6 +19,7 @@ class SearchTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     fs::path notes = dir_->path() / "notes";
+    fs::create_directories(notes);
     fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data" / "socalpiggies", notes / "socalpiggies",
              fs::copy_options::recursive);
     fs::remove(notes / "socalpiggies" / "2011-06-06-dreamhost.txt");
