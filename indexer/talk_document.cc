@@ -13,6 +13,46 @@ constexpr Xapian::termpos kFieldGap = 100;
 // Longer "words" (base64, hashes) are no use as spelling suggestions.
 constexpr std::size_t kMaxSpellingBytes = 32;
 
+// How people also write an event: its words run together ("Kiwi Pycon
+// 2011" -> kiwipycon, pycon2011, kiwipycon2011) and the folder it lives in
+// ("KiwiPycon2011").
+std::string EventAliases(std::string_view event, std::string_view path) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : event) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::string aliases;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string joined = words[i];
+    for (std::size_t j = i + 1; j < words.size() && j < i + 3; ++j) {
+      joined += words[j];
+      aliases += joined + " ";
+    }
+  }
+  std::size_t slash = path.find('/');
+  if (slash != std::string_view::npos) aliases += std::string(path.substr(0, slash));
+  return aliases;
+}
+
+// The words of a file's name: "DjangoCon2011/django-docs-sucks.rst" ->
+// "django docs sucks".
+std::string FileWords(std::string_view path) {
+  std::string_view name = path.substr(path.rfind('/') + 1);
+  name = name.substr(0, name.rfind('.'));
+  std::string words(name);
+  for (char& c : words) {
+    if (c == '-' || c == '_' || c == '.') c = ' ';
+  }
+  return words;
+}
+
 std::string JoinCode(const Section& section) {
   std::string code;
   for (const CodeBlock& block : section.code) {
@@ -96,6 +136,12 @@ TalkDocument DocumentBuilder::Build(const Note& note, int talk_index) {
   // venue) is not part of any talk, so it is not indexed: indexing it into
   // every talk would make its words match all of them equally.
   IndexField(record.event, schema::kEventWeight, schema::kEvent);
+  IndexField(EventAliases(record.event, note.path), schema::kEventWeight, schema::kEvent);
+  // Where the talk sits says what it is: the title of a note holding
+  // several talks ("Keynotes") and the file's name ("keynotes.rst").
+  if (note.talks.size() > 1) generator_.index_text(note.title, schema::kContextWeight);
+  generator_.index_text(FileWords(note.path), schema::kContextWeight);
+  generator_.increase_termpos(kFieldGap);
   for (const Section& section : talk.sections) {
     if (&section != &talk.sections.front() || section.title != talk.title) {
       IndexField(section.title, schema::kSectionTitleWeight, schema::kSectionTitle);

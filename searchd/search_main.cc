@@ -31,8 +31,10 @@ std::string ForTerminal(std::string html, bool tty) {
 
 void PrintText(const talksearch::SearchResponse& r) {
   bool tty = ::isatty(STDOUT_FILENO) != 0;
-  if (r.showing_corrected) std::cout << "No results for \"" << r.query << "\"; showing \"" << r.corrected << "\"\n";
-  else if (!r.corrected.empty()) std::cout << "Did you mean: " << r.corrected << "\n";
+  if (r.showing_corrected) {
+    std::cout << "Showing results for \"" << r.corrected << "\" (no talk has every word of \""
+              << r.query << "\")\n";
+  }
   std::cout << r.total << (r.total == 1 ? " talk" : " talks") << "\n\n";
   for (const talksearch::Hit& h : r.hits) {
     std::cout << h.rank << ". " << h.talk;

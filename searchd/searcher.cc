@@ -162,6 +162,7 @@ struct Searcher::Impl {
     parser.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_ERROR);
   }
 
+  static constexpr double kTitleBoost = 0.3;
   static constexpr unsigned kFlags =
       Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
       Xapian::QueryParser::FLAG_PURE_NOT;
@@ -290,19 +291,20 @@ struct Searcher::Impl {
     out.limit = r.limit;
     out.offset = (r.page - 1) * r.limit;
     Xapian::Query query = Parse(r.query, &out.relaxed, &out.corrected);
+    if (!out.corrected.empty()) {
+      // A word the index does not know matches nothing: the corrected query
+      // finds all the original would, and what the person meant.
+      bool relaxed = false;
+      std::string again;
+      query = Parse(out.corrected, &relaxed, &again);
+      out.showing_corrected = true;
+    }
     Xapian::MSet mset = Match(Filtered(query, r), r, out);
     if (mset.empty() && !out.relaxed && HasSyntax(r.query)) {
       // "metaclass (curtain": valid to the parser, but not what was meant.
       out.relaxed = true;
-      query = parser.parse_query(r.query, 0);
+      query = parser.parse_query(out.corrected.empty() ? r.query : out.corrected, 0);
       mset = Match(Filtered(query, r), r, out);
-    }
-    if (mset.empty() && !out.corrected.empty() && out.corrected != r.query) {
-      bool relaxed = false;
-      std::string again;
-      query = Parse(out.corrected, &relaxed, &again);
-      mset = Match(Filtered(query, r), r, out);
-      out.showing_corrected = true;
     }
     out.total = mset.get_matches_estimated();
     out.total_min = mset.get_matches_lower_bound();

@@ -16,7 +16,7 @@ namespace {
 // nDCG@10 over all judged queries that talksearch must keep. It reached
 // 0.884 when the judgments were written (57 queries); the floor leaves a
 // little room for harmless reordering. Raise it when ranking improves.
-constexpr double kNdcgFloor = 0.85;
+constexpr double kNdcgFloor = 0.89;
 
 std::string Quote(const std::string& s) {
   std::string out = "'";

@@ -52,6 +52,7 @@ inline constexpr unsigned kEventWeight = 3;
 inline constexpr unsigned kSectionTitleWeight = 2;
 inline constexpr unsigned kCodeWeight = 1;
 inline constexpr unsigned kBodyWeight = 1;
+inline constexpr unsigned kContextWeight = 1;  // file name, the note's title
 
 // --- Metadata keys ---------------------------------------------------------
 // kFileKey + path -> the file's recorded state (see indexer/file_state.h).
