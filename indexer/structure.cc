@@ -144,22 +144,6 @@ bool SpeakerPrefix(std::string_view line, std::string_view* rest) {
 
 }  // namespace
 
-std::string CollapseSpace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> ParseSpeakerLine(std::string_view line) {
   line = TrimSpace(line);
   for (std::string_view bullet : {"* ", "- ", "+ ", "\xE2\x80\xA2 "}) {

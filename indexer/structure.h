@@ -39,9 +39,6 @@ std::string FindDate(std::string_view text);
 // ends, accents dropped; "section" when nothing is left.
 std::string MakeAnchor(std::string_view title);
 
-// Collapses runs of white space to one space and trims the ends.
-std::string CollapseSpace(std::string_view text);
-
 }  // namespace talksearch
 
 #endif  // TALKSEARCH_INDEXER_STRUCTURE_H_

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "structure.h"
+#include "outline_util.h"
 
 namespace talksearch {
 namespace {
@@ -51,7 +51,7 @@ class InlineStripper {
     while (i_ < s_.size()) {
       if (!Markup()) out_ += s_[i_++];
     }
-    return CollapseSpace(out_);
+    return CollapseWhitespace(out_);
   }
 
  private:

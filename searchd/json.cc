@@ -37,8 +37,10 @@ std::string ToJson(const SearchResponse& r, int indent) {
            {"total", r.total},
            {"total_min", r.total_min},
            {"total_max", r.total_max},
+           {"offset", r.offset},
            {"page", r.page},
            {"limit", r.limit},
+           {"took_ms", r.took_ms},
            {"hits", hits},
            {"facets", facets}};
   return Dump(out, indent);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -30,8 +31,10 @@ std::string ForTerminal(std::string html, bool tty) {
 
 void PrintText(const talksearch::SearchResponse& r) {
   bool tty = ::isatty(STDOUT_FILENO) != 0;
-  if (r.showing_corrected) std::cout << "No results for \"" << r.query << "\"; showing \"" << r.corrected << "\"\n";
-  else if (!r.corrected.empty()) std::cout << "Did you mean: " << r.corrected << "\n";
+  if (r.showing_corrected) {
+    std::cout << "Showing results for \"" << r.corrected << "\" (no talk has every word of \""
+              << r.query << "\")\n";
+  }
   std::cout << r.total << (r.total == 1 ? " talk" : " talks") << "\n\n";
   for (const talksearch::Hit& h : r.hits) {
     std::cout << h.rank << ". " << h.talk;
@@ -41,6 +44,32 @@ void PrintText(const talksearch::SearchResponse& r) {
     if (!h.snippet.empty()) std::cout << "   " << ForTerminal(h.snippet, tty) << "\n";
     std::cout << "\n";
   }
+}
+
+// One query a line from `file` ("-": standard input), one JSON line each; a
+// bad query gets {"error": ...} on its line and the others go on.
+int Batch(talksearch::Searcher& searcher, SearchRequest request, const std::string& file) {
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file);
+    if (!in_file) {
+      std::cerr << "search: cannot read " << file << "\n";
+      return 2;
+    }
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+  for (std::string line; std::getline(in, line);) {
+    request.query = line;
+    try {
+      std::cout << talksearch::ToJson(searcher.Search(request)) << "\n";
+    } catch (const talksearch::InvalidArgument& e) {
+      std::cout << nlohmann::json{{"query", line}, {"error", e.what()}}.dump(
+                       -1, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
+    }
+  }
+  std::cout.flush();
+  return 0;
 }
 
 talksearch::SortOrder ParseSort(const std::string& s) {
@@ -57,8 +86,8 @@ int main(int argc, char** argv) {
   options.database = talksearch::DefaultDatabasePath();
   SearchRequest request;
   std::vector<std::string> words;
-  std::string sort = "relevance", similar, suggest;
-  bool json = false, batch = false;
+  std::string sort = "relevance", similar, suggest, batch;
+  bool json = false;
   app.add_option("query", words, "The query: words, \"phrases\", AND/OR/NOT, field:value");
   app.add_option("--db", options.database, "The index folder (env TALKSEARCH_DB)")
       ->capture_default_str();
@@ -79,40 +108,34 @@ int main(int argc, char** argv) {
   app.add_option("--similar", similar, "Talks like the talk with this id");
   app.add_option("--suggest", suggest, "Completions for what is typed so far");
   app.add_flag("--json", json, "Print JSON");
-  app.add_flag("--batch", batch, "Read one query a line from standard input; print one JSON line each");
-  app.footer("Exit codes: 0 answered, 1 the index cannot be read, 2 a bad query or option.");
+  app.add_option("--batch", batch,
+                 "Answer one query a line from FILE (- for standard input), one JSON line each");
+  app.footer("Exit codes: 0 with hits, 1 with none, 2 on an error (message on standard error).");
   CLI11_PARSE(app, argc, argv);
   request.sort = ParseSort(sort);
   for (const std::string& w : words) request.query += (request.query.empty() ? "" : " ") + w;
   try {
     talksearch::Searcher searcher(options);
     if (!similar.empty()) {
-      std::cout << talksearch::ToJson(searcher.Similar(similar, request.limit), 2) << "\n";
-    } else if (!suggest.empty()) {
-      for (const std::string& s : searcher.Suggest(suggest, request.limit)) std::cout << s << "\n";
-    } else if (batch) {
-      for (std::string line; std::getline(std::cin, line);) {
-        request.query = line;
-        try {
-          std::cout << talksearch::ToJson(searcher.Search(request)) << std::endl;
-        } catch (const talksearch::InvalidArgument& e) {
-          std::cout << nlohmann::json{{"error", e.what()}}.dump() << std::endl;
-        }
-      }
-    } else {
-      talksearch::SearchResponse response = searcher.Search(request);
-      if (json) std::cout << talksearch::ToJson(response, 2) << "\n";
-      else PrintText(response);
+      auto hits = searcher.Similar(similar, request.limit);
+      std::cout << talksearch::ToJson(hits, 2) << "\n";
+      return hits.empty() ? 1 : 0;
     }
-  } catch (const talksearch::InvalidArgument& e) {
-    std::cerr << "search: " << e.what() << "\n";
-    return 2;
-  } catch (const talksearch::NotFound& e) {
-    std::cerr << "search: " << e.what() << "\n";
-    return 2;
+    if (!suggest.empty()) {
+      auto completions = searcher.Suggest(suggest, request.limit);
+      for (const std::string& s : completions) std::cout << s << "\n";
+      return completions.empty() ? 1 : 0;
+    }
+    if (!batch.empty()) return Batch(searcher, request, batch);
+    talksearch::SearchResponse response = searcher.Search(request);
+    if (json) {
+      std::cout << talksearch::ToJson(response, 2) << "\n";
+    } else {
+      PrintText(response);
+    }
+    return response.hits.empty() ? 1 : 0;
   } catch (const talksearch::Error& e) {
     std::cerr << "search: " << e.what() << "\n";
-    return 1;
+    return 2;
   }
-  return 0;
 }

@@ -4,6 +4,8 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <set>
 
 #include "snippets.h"
@@ -103,6 +105,15 @@ void Validate(const SearchRequest& r) {
   }
 }
 
+// Whether the query uses any operator syntax.
+bool HasSyntax(const std::string& q) {
+  if (q.find_first_of("\"()+-:*") != std::string::npos) return true;
+  for (const char* op : {" AND ", " OR ", " NOT ", " NEAR", " XOR "}) {
+    if (q.find(op) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Xapian::Query AnyOf(std::string_view prefix, const std::vector<std::string>& values) {
   std::vector<Xapian::Query> terms;
   for (const std::string& v : values) terms.emplace_back(schema::BooleanTerm(prefix, v));
@@ -151,25 +162,86 @@ struct Searcher::Impl {
     parser.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_ERROR);
   }
 
+  static constexpr double kTitleBoost = 0.3;
   static constexpr unsigned kFlags =
       Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-      Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_PURE_NOT;
+      Xapian::QueryParser::FLAG_PURE_NOT;
 
   // Parses the user's query; on a syntax error, again as plain words.
   Xapian::Query Parse(const std::string& text, bool* relaxed, std::string* corrected) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query::MatchAll;
+    *corrected = Correct(text);
     try {
-      Xapian::Query q = parser.parse_query(text, kFlags);
-      *corrected = parser.get_corrected_query_string();
-      return q;
+      return WithCode(parser.parse_query(text, kFlags), text);
     } catch (const Xapian::WildcardError&) {
       throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
     } catch (const Xapian::QueryParserError&) {
       *relaxed = true;
     }
-    Xapian::Query q = parser.parse_query(text, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    *corrected = parser.get_corrected_query_string();
-    return q;
+    return parser.parse_query(text, 0);
+  }
+
+  // Words that look like code (".extra()", "patch_all", "MyFirstMeta",
+  // "os.path") also search the code field, weighted up: whoever types an
+  // identifier means the code that holds it, not the word in prose.
+  Xapian::Query WithCode(Xapian::Query query, const std::string& text) {
+    std::string code;
+    std::size_t i = 0;
+    while (i < text.size()) {
+      std::size_t j = text.find_first_of(" \t", i);
+      if (j == std::string::npos) j = text.size();
+      std::string word = text.substr(i, j - i);
+      if (LooksLikeCode(word)) code += (code.empty() ? "" : " ") + word;
+      i = j + 1;
+    }
+    if (code.empty()) return query;
+    Xapian::Query in_code = parser.parse_query(code, 0, std::string(schema::kCode));
+    return Xapian::Query(Xapian::Query::OP_OR, query,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_code, 2.0));
+  }
+
+  static bool LooksLikeCode(const std::string& word) {
+    if (word.find(':') != std::string::npos || word.find('"') != std::string::npos) return false;
+    bool lower = false, camel = false;
+    for (std::size_t k = 0; k < word.size(); ++k) {
+      char c = word[k];
+      if (c == '_' || c == '(' || (c == '.' && k + 1 < word.size())) return true;
+      if (std::islower(static_cast<unsigned char>(c))) lower = true;
+      if (std::isupper(static_cast<unsigned char>(c)) && lower) camel = true;
+    }
+    return camel;
+  }
+
+  // The query with each word the index does not know replaced by Xapian's
+  // spelling suggestion for it; "" when nothing was replaced. (The parser's
+  // own correction also "corrects" known words: monkey -> money.)
+  std::string Correct(const std::string& text) {
+    std::string out;
+    bool changed = false;
+    std::size_t i = 0;
+    while (i < text.size()) {
+      if (!IsWordByte(text[i])) {
+        out += text[i++];
+        continue;
+      }
+      std::size_t j = i;
+      while (j < text.size() && IsWordByte(text[j])) ++j;
+      std::string word = text.substr(i, j - i);
+      std::string lower = Xapian::Unicode::tolower(word);
+      bool field = j < text.size() && text[j] == ':';
+      bool known = field || db.term_exists(lower) || db.term_exists("Z" + stem(lower)) ||
+                   lower.size() < 3 || std::isdigit(static_cast<unsigned char>(lower[0]));
+      std::string suggestion = known ? "" : db.get_spelling_suggestion(lower);
+      if (!suggestion.empty()) changed = true;
+      out += suggestion.empty() ? word : suggestion;
+      i = j;
+    }
+    return changed ? out : "";
+  }
+
+  static bool IsWordByte(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
   }
 
   Xapian::Query Filtered(Xapian::Query q, const SearchRequest& r) {
@@ -217,14 +289,22 @@ struct Searcher::Impl {
     out.query = r.query;
     out.page = r.page;
     out.limit = r.limit;
+    out.offset = (r.page - 1) * r.limit;
     Xapian::Query query = Parse(r.query, &out.relaxed, &out.corrected);
-    Xapian::MSet mset = Match(Filtered(query, r), r, out);
-    if (mset.empty() && !out.corrected.empty() && out.corrected != r.query) {
+    if (!out.corrected.empty()) {
+      // A word the index does not know matches nothing: the corrected query
+      // finds all the original would, and what the person meant.
       bool relaxed = false;
       std::string again;
       query = Parse(out.corrected, &relaxed, &again);
-      mset = Match(Filtered(query, r), r, out);
       out.showing_corrected = true;
+    }
+    Xapian::MSet mset = Match(Filtered(query, r), r, out);
+    if (mset.empty() && !out.relaxed && HasSyntax(r.query)) {
+      // "metaclass (curtain": valid to the parser, but not what was meant.
+      out.relaxed = true;
+      query = parser.parse_query(out.corrected.empty() ? r.query : out.corrected, 0);
+      mset = Match(Filtered(query, r), r, out);
     }
     out.total = mset.get_matches_estimated();
     out.total_min = mset.get_matches_lower_bound();
@@ -289,6 +369,8 @@ auto Retrying(Xapian::Database& db, F f) {
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 3) throw IndexError("the index keeps changing under the search; try again");
       db.reopen();
+    } catch (const Xapian::WildcardError&) {
+      throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
     } catch (const Xapian::DatabaseError& e) {
       throw IndexError("the index could not be read: " + e.get_description());
     }
@@ -298,7 +380,11 @@ auto Retrying(Xapian::Database& db, F f) {
 }  // namespace
 
 SearchResponse Searcher::Search(const SearchRequest& request) {
-  return Retrying(impl_->db, [&] { return impl_->Run(request); });
+  auto start = std::chrono::steady_clock::now();
+  SearchResponse out = Retrying(impl_->db, [&] { return impl_->Run(request); });
+  out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+  return out;
 }
 
 std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
@@ -310,11 +396,15 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
     Xapian::Enquire enquire(impl_->db);
     Xapian::RSet rset;
     rset.add_document(did);
-    struct WordsOnly : Xapian::ExpandDecider {
+    // Words (not field or boolean terms) that some other talk shares.
+    struct SharedWords : Xapian::ExpandDecider {
+      explicit SharedWords(const Xapian::Database& d) : db(d) {}
       bool operator()(const std::string& term) const override {
-        return !term.empty() && ((term[0] >= 'a' && term[0] <= 'z') || term[0] == 'Z');
+        bool word = !term.empty() && ((term[0] >= 'a' && term[0] <= 'z') || term[0] == 'Z');
+        return word && db.get_termfreq(term) >= 2;
       }
-    } words;
+      const Xapian::Database& db;
+    } words(impl_->db);
     Xapian::ESet eset = enquire.get_eset(40, rset, &words);
     Xapian::Query query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 40);
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(

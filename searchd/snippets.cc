@@ -86,7 +86,15 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
       }
     }
   }
-  best.snippet = JoinMarks(std::move(best.snippet));
+  for (char& c : best.snippet) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  }
+  std::string collapsed;
+  for (char c : best.snippet) {
+    if (c == ' ' && !collapsed.empty() && collapsed.back() == ' ') continue;
+    collapsed += c;
+  }
+  best.snippet = JoinMarks(std::move(collapsed));
   return best;
 }
 

@@ -64,11 +64,15 @@ struct FacetValue {
 struct SearchResponse {
   std::string query;
   std::string corrected;        // a better spelling of the query, or ""
-  bool showing_corrected = false;  // the hits are for `corrected`: the query found nothing
+  // The hits are for `corrected`: a word of the query is in no talk, so the
+  // corrected query finds all the original would, and more.
+  bool showing_corrected = false;
   bool relaxed = false;         // the query's syntax was not valid; searched as plain words
   std::uint32_t total = 0;      // Xapian's estimate of the matches
   std::uint32_t total_min = 0, total_max = 0;
   int page = 1, limit = 10;
+  int offset = 0;        // (page - 1) * limit
+  double took_ms = 0;    // time spent inside the engine
   std::vector<Hit> hits;
   // "event", "year", "speaker" -> values by count, over the whole match set.
   std::map<std::string, std::vector<FacetValue>> facets;

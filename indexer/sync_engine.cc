@@ -1,0 +1,388 @@
+#include "sync_engine.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "ordered_pool.h"
+#include "talksearch/errors.h"
+#include "walk.h"
+
+namespace talksearch {
+namespace {
+
+// Reads a regular file whole. Opened non-blocking and checked after the
+// open, so a file swapped for a FIFO since the walk never blocks us.
+// Returns an error message, or "" on success.
+std::string ReadRegularFile(const std::filesystem::path& path, std::string& bytes) {
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return "not a regular file";
+  }
+  bytes.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  for (;;) {
+    if (got == bytes.size()) bytes.resize(got + 4096);  // it grew since the fstat
+    ssize_t n = read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string error = std::strerror(errno);
+      close(fd);
+      return error;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  bytes.resize(got);
+  return "";
+}
+
+bool HasIgnoredFolder(const std::string& rel) {
+  std::size_t start = 0;
+  for (std::size_t slash; (slash = rel.find('/', start)) != std::string::npos; start = slash + 1) {
+    if (IsIgnoredFolder(std::string_view(rel).substr(start, slash - start))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct SyncEngine::Task {
+  Found file;
+  FileState stat;  // taken by the walk
+  std::optional<FileState> old;
+  bool force = false;  // parse even when the bytes are the same
+};
+
+namespace {
+
+bool IsIndexNote(const std::string& path) {
+  return std::filesystem::path(path).stem() == "index";
+}
+
+std::string Folder(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+// The start of the stored paths below `folder` ("" for the top).
+std::string FolderPrefix(const std::string& folder) {
+  return folder.empty() ? "" : folder + "/";
+}
+
+}  // namespace
+
+struct SyncEngine::TaskResult {
+  enum class Kind { kSame, kIndexed, kSkipped };
+  Kind kind = Kind::kSame;
+  FileState state;
+  std::vector<TalkDocument> documents;
+  std::vector<Diagnostic> diagnostics;
+};
+
+SyncEngine::SyncEngine(const IndexOptions& options, IndexWriter& writer)
+    : options_(options), writer_(writer) {
+  std::set<std::string> names;
+  for (const std::filesystem::path& root : options.roots) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(root, ec).lexically_normal();
+    if (ec || !std::filesystem::is_directory(dir, ec)) {
+      throw InvalidArgument("the notes folder " + root.string() + " is not a folder");
+    }
+    std::string name = (dir.has_filename() ? dir : dir.parent_path()).filename().string();
+    if (!names.insert(name).second) {
+      throw InvalidArgument("two notes folders are named " + name +
+                            "; with several folders, each path in the index starts with its "
+                            "folder's name, so the names must differ");
+    }
+    std::string prefix = options.roots.size() > 1 ? name + "/" : "";
+    roots_.push_back({dir, prefix, std::make_unique<NoteReader>(dir, options.parse)});
+  }
+}
+
+std::optional<std::pair<std::size_t, std::string>> SyncEngine::Locate(
+    const std::string& path) const {
+  for (std::size_t i = 0; i < roots_.size(); ++i) {
+    const std::string& prefix = roots_[i].prefix;
+    if (path.compare(0, prefix.size(), prefix) == 0) return {{i, path.substr(prefix.size())}};
+  }
+  return std::nullopt;
+}
+
+std::filesystem::path SyncEngine::DisplayPath(const std::string& path) const {
+  auto located = Locate(path);
+  if (!located) return path;
+  return roots_[located->first].dir / located->second;
+}
+
+void SyncEngine::Walk(std::size_t root, const std::string& rel_dir,
+                      std::vector<Found>& found) const {
+  std::vector<WalkEntry> entries;
+  WalkNotes(roots_[root].dir, rel_dir, entries);
+  for (WalkEntry& entry : entries) found.push_back({root, StoredPath(root, entry.rel), entry.st});
+}
+
+SyncStats SyncEngine::SyncAll() {
+  std::string roots;
+  for (const NotesRoot& root : roots_) roots += root.dir.string() + "\n";
+  writer_.SetRoots(roots);
+  std::vector<Found> found;
+  for (std::size_t i = 0; i < roots_.size(); ++i) Walk(i, "", found);
+  std::map<std::string, FileState> recorded;
+  writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
+    recorded.emplace(path, state);
+  });
+  return Run(std::move(found), std::move(recorded));
+}
+
+SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
+                               const std::set<std::string>& changed_folders) {
+  // A folder's index note names the event of the notes beside it: when it
+  // changes, they are looked at too (Run parses them again).
+  std::set<std::string> folders = changed_folders;
+  for (const std::string& path : files) {
+    if (IsIndexNote(path)) folders.insert(Folder(path));
+  }
+  std::vector<Found> found;
+  std::map<std::string, FileState> recorded;
+  for (const std::string& folder : folders) {
+    std::string prefix = FolderPrefix(folder);
+    auto located = Locate(prefix);
+    if (!located) continue;
+    if (!HasIgnoredFolder(located->second)) Walk(located->first, Folder(located->second), found);
+    writer_.ForEachState(prefix, [&](const std::string& path, const FileState& state) {
+      recorded.emplace(path, state);
+    });
+  }
+  std::set<std::string> seen;
+  for (const Found& file : found) seen.insert(file.path);
+  for (const std::string& path : files) {
+    if (seen.count(path) > 0) continue;
+    if (auto state = writer_.State(path)) recorded.emplace(path, *state);
+    auto located = Locate(path);
+    struct stat st;
+    if (!located || HasIgnoredFolder(located->second) ||
+        !IsNoteFileName(std::filesystem::path(located->second).filename().string()) ||
+        stat((roots_[located->first].dir / located->second).c_str(), &st) != 0 ||
+        !S_ISREG(st.st_mode)) {
+      continue;
+    }
+    found.push_back({located->first, path, st});
+  }
+  return Run(std::move(found), std::move(recorded));
+}
+
+void SyncEngine::Report(FileEvent::Kind kind, const std::string& path, int talks,
+                        const std::string& reason, SyncStats& stats) const {
+  std::string display = DisplayPath(path).string();
+  if (kind == FileEvent::Kind::kSkipped) stats.skipped_files.push_back({display, reason});
+  if (options_.on_file) options_.on_file({kind, display, talks, reason});
+}
+
+void SyncEngine::CountWrite() {
+  if (++writes_ >= std::max<std::size_t>(options_.batch_files, 1)) {
+    committed_ = writer_.Commit() || committed_;
+    writes_ = 0;
+  }
+}
+
+}  // namespace talksearch
+
+namespace talksearch {
+
+SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileState> recorded) {
+  run_start_ = std::chrono::steady_clock::now();
+  last_progress_ = run_start_;
+  SyncStats stats;
+  stats.rebuilt = writer_.rebuilt();
+  const std::int64_t now = NowNs();
+  for (NotesRoot& root : roots_) {
+    root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
+  }
+  // A folder's index note names the event of the notes beside it, so index
+  // notes go first; the notes of folders whose index note changed are then
+  // parsed again even when their own bytes did not change.
+  std::vector<Task> index_tasks, tasks, settled;
+  for (Found& file : found) {
+    if (file.path.size() > kMaxStoredPathBytes) {
+      ++stats.skipped;
+      Report(FileEvent::Kind::kSkipped, file.path, 0, "path too long for the index", stats);
+      continue;
+    }
+    FileState stat = StatState(file.st, now);
+    std::optional<FileState> before;
+    if (auto old = recorded.find(file.path); old != recorded.end()) {
+      before = old->second;
+      recorded.erase(old);
+    }
+    bool index_note = IsIndexNote(file.path);
+    if (before && SameStat(*before, stat) && !before->racy) {
+      settled.push_back({std::move(file), stat, before, false});
+    } else {
+      (index_note ? index_tasks : tasks).push_back({std::move(file), stat, before, false});
+    }
+  }
+  std::set<std::string> event_folders;
+  // What is recorded but no longer found is gone.
+  for (const auto& [path, state] : recorded) {
+    if (IsIndexNote(path)) event_folders.insert(Folder(path));
+    writer_.RemoveFile(path);
+    ++stats.removed;
+    Report(FileEvent::Kind::kRemoved, path, 0, "", stats);
+    CountWrite();
+  }
+  progress_total_ = index_tasks.size() + tasks.size();
+  progress_done_ = 0;
+  RunTasks(index_tasks, stats, &event_folders);
+  for (Task& task : settled) {
+    if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
+      task.force = true;
+      tasks.push_back(std::move(task));
+      ++progress_total_;
+    } else if (task.old->skipped.empty()) {
+      ++stats.unchanged;
+    } else {
+      ++stats.skipped;
+      Report(FileEvent::Kind::kSkipped, task.file.path, 0, task.old->skipped, stats);
+    }
+  }
+  RunTasks(tasks, stats, nullptr);
+  if (writer_.dirty()) {
+    // Racy files found unchanged are marked settled only when this run
+    // commits anyway: a run with nothing to do writes nothing.
+    for (const auto& [path, state] : deferred_) writer_.SetState(path, state);
+  }
+  deferred_.clear();
+  stats.committed = writer_.Commit() || committed_;
+  committed_ = false;
+  writes_ = 0;
+  stats.talks = writer_.talks();
+  stats.seconds = Elapsed();
+  if (options_.on_progress) options_.on_progress({progress_total_, progress_total_, stats.seconds});
+  return stats;
+}
+
+double SyncEngine::Elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
+}
+
+void SyncEngine::RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
+                          std::set<std::string>* changed_folders) {
+  if (tasks.empty()) return;
+  unsigned threads = options_.threads != 0 ? options_.threads
+                                           : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<DocumentBuilder> builders;
+  for (unsigned i = 0; i < threads; ++i) builders.emplace_back(options_.language);
+  OrderedPool<TaskResult> pool(tasks.size(), threads, 16 * threads,
+                               [&](std::size_t job, unsigned worker) {
+                                 return Process(tasks[job], builders[worker]);
+                               });
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    bool changed = Apply(tasks[i], pool.Take(i), stats);
+    if (changed && changed_folders != nullptr) changed_folders->insert(Folder(tasks[i].file.path));
+    ++progress_done_;
+    auto now = std::chrono::steady_clock::now();
+    if (options_.on_progress && now - last_progress_ > std::chrono::milliseconds(100)) {
+      last_progress_ = now;
+      options_.on_progress({progress_done_, progress_total_, Elapsed()});
+    }
+  }
+}
+
+SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& builder) const {
+  TaskResult result;
+  result.state = task.stat;
+  const NotesRoot& root = roots_[task.file.root];
+  std::filesystem::path abs = root.dir / task.file.path.substr(root.prefix.size());
+  auto skip = [&](std::string reason) {
+    // Skipped again for the same reason, with the same bytes: nothing to write.
+    bool same = task.old && task.old->skipped == reason && task.old->hash == result.state.hash;
+    result.kind = same ? TaskResult::Kind::kSame : TaskResult::Kind::kSkipped;
+    result.state.skipped = std::move(reason);
+    return std::move(result);
+  };
+  if (task.stat.size > options_.parse.max_file_bytes) {
+    return skip("over the size limit (" + std::to_string(task.stat.size) + " bytes > " +
+                std::to_string(options_.parse.max_file_bytes) + ")");
+  }
+  std::string bytes;
+  if (std::string error = ReadRegularFile(abs, bytes); !error.empty()) {
+    return skip("cannot read: " + error);
+  }
+  result.state.hash = HashBytes(bytes);
+  if (task.old && task.old->hash == result.state.hash && !task.force) {
+    result.kind = TaskResult::Kind::kSame;
+    result.state.talks = task.old->talks;
+    result.state.skipped = task.old->skipped;
+    return result;
+  }
+  try {
+    ParseResult parsed = root.reader->Read(abs);
+    result.diagnostics = std::move(parsed.diagnostics);
+    if (!parsed.note) return skip(parsed.skipped.empty() ? "not a note" : parsed.skipped);
+    Note& note = *parsed.note;
+    note.path = task.file.path;
+    for (std::size_t i = 0; i < note.talks.size(); ++i) {
+      result.documents.push_back(builder.Build(note, static_cast<int>(i)));
+    }
+  } catch (const std::exception& e) {
+    // One bad file never stops the others.
+    result.documents.clear();
+    return skip(std::string("could not be indexed: ") + e.what());
+  }
+  result.kind = TaskResult::Kind::kIndexed;
+  result.state.talks = static_cast<int>(result.documents.size());
+  return result;
+}
+
+bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
+  const std::string& path = task.file.path;
+  std::string display = DisplayPath(path).string();
+  for (Diagnostic& diagnostic : result.diagnostics) {
+    diagnostic.path = display;
+    stats.diagnostics.push_back(std::move(diagnostic));
+  }
+  switch (result.kind) {
+    case TaskResult::Kind::kSame:
+      if (!result.state.skipped.empty()) {
+        ++stats.skipped;
+        Report(FileEvent::Kind::kSkipped, path, 0, result.state.skipped, stats);
+      } else {
+        ++stats.unchanged;
+      }
+      if (!SameStat(*task.old, result.state)) {
+        writer_.SetState(path, result.state);  // touched: the state only
+        CountWrite();
+      } else if (task.old->racy != result.state.racy) {
+        deferred_.emplace_back(path, result.state);
+      }
+      return false;
+    case TaskResult::Kind::kIndexed:
+      stats.talks_written += result.documents.size();
+      writer_.ReplaceFile(path, std::move(result.documents), result.state);
+      ++(task.old ? stats.updated : stats.added);
+      Report(task.old ? FileEvent::Kind::kUpdated : FileEvent::Kind::kAdded, path,
+             result.state.talks, "", stats);
+      break;
+    case TaskResult::Kind::kSkipped:
+      // Recorded with its reason, so it is not read again until it changes;
+      // the talks it held before, if any, go.
+      writer_.ReplaceFile(path, {}, result.state);
+      ++stats.skipped;
+      Report(FileEvent::Kind::kSkipped, path, 0, result.state.skipped, stats);
+      break;
+  }
+  CountWrite();
+  return true;
+}
+
+}  // namespace talksearch

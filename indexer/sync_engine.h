@@ -1,0 +1,91 @@
+// The sync of a database with its roots, for all files (Sync) or for the
+// files and folders the watcher saw change (Watch). Internal to the indexer
+// library.
+#ifndef TALKSEARCH_INDEXER_SYNC_ENGINE_H_
+#define TALKSEARCH_INDEXER_SYNC_ENGINE_H_
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "file_state.h"
+#include "index_writer.h"
+#include "talksearch/index.h"
+#include "talksearch/parse.h"
+
+namespace talksearch {
+
+struct NotesRoot {
+  std::filesystem::path dir;  // absolute
+  std::string prefix;         // "" (one root) or "<folder name>/" (several)
+  std::unique_ptr<NoteReader> reader;
+};
+
+// Paths longer than this are skipped: their terms would pass Xapian's limit.
+inline constexpr std::size_t kMaxStoredPathBytes = 200;
+
+class SyncEngine {
+ public:
+  // Throws InvalidArgument when a root is not a folder or two roots share a
+  // folder name.
+  SyncEngine(const IndexOptions& options, IndexWriter& writer);
+
+  // Syncs every file below every root.
+  SyncStats SyncAll();
+  // Syncs only these stored paths: `files` are looked at one by one,
+  // `folders` are walked, and every recorded path under them that is gone is
+  // removed.
+  SyncStats SyncSome(const std::set<std::string>& files, const std::set<std::string>& folders);
+
+  const std::vector<NotesRoot>& roots() const { return roots_; }
+  // The stored path of `rel` (relative to root `root`).
+  std::string StoredPath(std::size_t root, const std::string& rel) const {
+    return roots_[root].prefix + rel;
+  }
+
+ private:
+  struct Found {
+    std::size_t root;
+    std::string path;  // stored path
+    struct stat st;
+  };
+  struct Task;
+  struct TaskResult;
+
+  // The root holding a stored path and the path relative to it.
+  std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
+  std::filesystem::path DisplayPath(const std::string& path) const;
+  void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found) const;
+  SyncStats Run(std::vector<Found> found, std::map<std::string, FileState> recorded);
+  TaskResult Process(const Task& task, DocumentBuilder& builder) const;
+  // Parses `tasks` in parallel and writes them in order. The folders of the
+  // files whose content changed go to `changed_folders` when not null.
+  void RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
+                std::set<std::string>* changed_folders);
+  // Writes one result; returns whether the file's content had changed.
+  bool Apply(const Task& task, TaskResult result, SyncStats& stats);
+  double Elapsed() const;
+  void Report(FileEvent::Kind kind, const std::string& path, int talks, const std::string& reason,
+              SyncStats& stats) const;
+  void CountWrite();
+
+  const IndexOptions& options_;
+  IndexWriter& writer_;
+  std::vector<NotesRoot> roots_;
+  std::size_t writes_ = 0;  // files written since the last commit
+  bool committed_ = false;  // a batch was committed during this run
+  std::vector<std::pair<std::string, FileState>> deferred_;
+  std::chrono::steady_clock::time_point run_start_, last_progress_;
+  std::size_t progress_done_ = 0, progress_total_ = 0;
+};
+
+}  // namespace talksearch
+
+#endif  // TALKSEARCH_INDEXER_SYNC_ENGINE_H_

@@ -1,0 +1,90 @@
+#include "walk.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <set>
+#include <utility>
+
+#include "talksearch/parse.h"
+
+namespace talksearch {
+namespace {
+
+using DirId = std::pair<dev_t, ino_t>;
+
+class Walker {
+ public:
+  Walker(const std::filesystem::path& root, std::vector<WalkEntry>& out)
+      : root_(root), out_(out) {}
+
+  void Walk(const std::string& rel_dir) {
+    std::string dir_path = rel_dir.empty() ? root_.string() : (root_ / rel_dir).string();
+    int fd = open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat dir_st;
+    if (fstat(fd, &dir_st) != 0 || !visited_.insert({dir_st.st_dev, dir_st.st_ino}).second) {
+      close(fd);
+      return;
+    }
+    DIR* dir = fdopendir(fd);
+    if (dir == nullptr) {
+      close(fd);
+      return;
+    }
+    std::vector<std::string> subdirs;
+    while (const dirent* entry = readdir(dir)) {
+      std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      Visit(fd, entry, rel_dir.empty() ? std::string(name) : rel_dir + "/" + std::string(name),
+            subdirs);
+    }
+    closedir(dir);
+    for (const std::string& sub : subdirs) Walk(sub);
+  }
+
+ private:
+  void Visit(int dir_fd, const dirent* entry, std::string rel, std::vector<std::string>& subdirs) {
+    std::string_view name = entry->d_name;
+    unsigned char type = entry->d_type;
+    if (type == DT_DIR) {
+      if (!IsIgnoredFolder(name)) subdirs.push_back(std::move(rel));
+      return;
+    }
+    if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) return;  // FIFO, device...
+    if (type == DT_REG && !IsNoteFileName(name)) return;
+    struct stat st;
+    // Follows a symlink to its target; a dangling one fails and is passed over.
+    if (fstatat(dir_fd, entry->d_name, &st, 0) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+      if (!IsIgnoredFolder(name)) subdirs.push_back(std::move(rel));
+    } else if (S_ISREG(st.st_mode) && IsNoteFileName(name)) {
+      out_.push_back({std::move(rel), st});
+    }
+  }
+
+  std::filesystem::path root_;
+  std::vector<WalkEntry>& out_;
+  std::set<DirId> visited_;
+};
+
+}  // namespace
+
+bool IsIgnoredFolder(std::string_view name) {
+  static const std::set<std::string_view> kIgnored = {"_build", "_static", "_templates",
+                                                      "__pycache__", "node_modules"};
+  return name.empty() || name[0] == '.' || kIgnored.count(name) > 0;
+}
+
+bool IsNoteFileName(std::string_view name) {
+  return !name.empty() && name[0] != '.' &&
+         FormatForPath(std::filesystem::path(std::string(name))).has_value();
+}
+
+void WalkNotes(const std::filesystem::path& root, const std::string& rel_dir,
+               std::vector<WalkEntry>& out) {
+  Walker(root, out).Walk(rel_dir);
+}
+
+}  // namespace talksearch

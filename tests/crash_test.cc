@@ -1,0 +1,92 @@
+// A run killed with SIGKILL at any moment leaves a database that opens and
+// that xapian-check accepts, and the next run completes it.
+#include <signal.h>
+#include <sys/wait.h>
+#include <xapian.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "process_util.h"
+#include "test_util.h"
+
+namespace talksearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// xapian-check's path, or "" when it is not on PATH.
+std::string FindXapianCheck() {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    fs::path candidate = fs::path(dirs.substr(start, end - start)) / "xapian-check";
+    if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    start = end + 1;
+  }
+  return "";
+}
+
+void WriteNotes(const fs::path& root, int count) {
+  for (int i = 0; i < count; ++i) {
+    std::string title = "Talk number " + std::to_string(i);
+    std::string line(title.size(), '=');
+    testing::WriteFile(root / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
+                       line + "\n" + title + "\n" + line + "\n\nby Speaker " +
+                           std::to_string(i % 37) + "\n\n* word" + std::to_string(i) +
+                           " and some text about gevent, metaclasses and ``patch_all``\n");
+  }
+}
+
+Xapian::doccount Build(const fs::path& db, const fs::path& notes, const fs::path& log) {
+  int status = testing::RunToEnd({testing::IndexerBinary().string(), "--quiet", "--db",
+                                  db.string(), notes.string()},
+                                 log);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+  return Xapian::Database(db.string()).get_doccount();
+}
+
+TEST(CrashTest, KilledIndexerLeavesAnIndexTheNextRunCompletes) {
+  testing::TempDir dir;
+  fs::path notes = dir.path() / "notes";
+  WriteNotes(notes, 3000);
+  const Xapian::doccount clean = Build(dir.path() / "clean", notes, dir.path() / "clean.log");
+  ASSERT_EQ(clean, 3000u);
+  const std::string check = FindXapianCheck();
+  if (check.empty()) std::cerr << "xapian-check is not on PATH: the databases are only opened\n";
+  for (int delay_ms : {15, 60, 150, 400, 900}) {
+    SCOPED_TRACE("killed after " + std::to_string(delay_ms) + " ms");
+    fs::path db = dir.path() / ("db" + std::to_string(delay_ms));
+    {
+      testing::Child run({testing::IndexerBinary().string(), "--quiet", "--batch-files", "150",
+                          "--db", db.string(), notes.string()},
+                         dir.path() / "killed.log");
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      run.Signal(SIGKILL);
+      run.Wait();
+    }
+    if (fs::exists(db / "iamglass")) {
+      EXPECT_NO_THROW(Xapian::Database(db.string()).get_doccount());
+      if (!check.empty()) {
+        int status = testing::RunToEnd({check, db.string()}, dir.path() / "check.log");
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            << testing::ReadFile(dir.path() / "check.log");
+      }
+    }
+    EXPECT_EQ(Build(db, notes, dir.path() / "next.log"), clean);
+    if (!check.empty()) {
+      int status = testing::RunToEnd({check, db.string()}, dir.path() / "check.log");
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace talksearch

@@ -1,0 +1,228 @@
+// The query engine over a small index built from data/ (the seed meetup)
+// and tests/data/search/ and tests/data/notes/.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "talksearch/errors.h"
+#include "talksearch/index.h"
+#include "talksearch/search.h"
+#include "test_util.h"
+
+namespace talksearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    fs::path notes = dir_->path() / "notes";
+    fs::create_directories(notes);
+    fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data" / "socalpiggies", notes / "socalpiggies",
+             fs::copy_options::recursive);
+    fs::remove(notes / "socalpiggies" / "2011-06-06-dreamhost.txt");
+    fs::copy(testing::TestData() / "search", notes / "talks", fs::copy_options::recursive);
+    fs::copy(testing::TestData() / "notes", notes / "more", fs::copy_options::recursive);
+    IndexOptions options;
+    options.db = dir_->path() / "db";
+    options.roots = {notes};
+    Sync(options);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  Searcher Open(const std::string& base_url = "") {
+    SearchOptions o;
+    o.database = (dir_->path() / "db").string();
+    o.base_url = base_url;
+    return Searcher(o);
+  }
+
+  SearchResponse Find(const std::string& q, SearchRequest r = {}) {
+    r.query = q;
+    return Open().Search(r);
+  }
+
+  static std::string Top(const SearchResponse& r) { return r.hits.empty() ? "" : r.hits[0].talk; }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* SearchTest::dir_ = nullptr;
+
+TEST_F(SearchTest, FindsTalksForWhatPeopleRemember) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"metaclasses are dangerous", "Metaclasses: Look behind the curtain"},
+      {"monkey.patch_all", "Asynchronous programming techniques in Python"},
+      {"gevent monkey patch", "Asynchronous programming techniques in Python"},
+      {"David Litwin", "Approaching Technical challenges as a Startup"},
+      {"speaker:virtanen", "Asynchronous programming techniques in Python"},
+      {"title:startup", "Approaching Technical challenges as a Startup"},
+      {"code:MyFirstMeta", "Metaclasses: Look behind the curtain"},
+      {"\"video transcoding\"", "Approaching Technical challenges as a Startup"},
+      {"zencoder AND ffmpeg", "Approaching Technical challenges as a Startup"},
+      {"celery workers", "September 10, 2012 - Distributed tasks with Celery"},
+      {"metacl*", "Metaclasses: Look behind the curtain"},
+  };
+  for (const auto& [query, talk] : cases) EXPECT_EQ(Top(Find(query)), talk) << query;
+}
+
+TEST_F(SearchTest, HitsCarryTalkEventDateSpeakersAndSection) {
+  Searcher s = Open("https://notes.example.org/");
+  SearchRequest r;
+  r.query = "monkey patch";
+  SearchResponse out = s.Search(r);
+  ASSERT_FALSE(out.hits.empty());
+  const Hit& h = out.hits[0];
+  EXPECT_EQ(h.id, "socalpiggies/2011-06-06-dreamhost.rst#0");
+  EXPECT_EQ(h.rank, 1);
+  EXPECT_GT(h.score, 0);
+  EXPECT_EQ(h.path, "socalpiggies/2011-06-06-dreamhost.rst");
+  EXPECT_EQ(h.event, "Socal Python meetup at Dreamhost");
+  EXPECT_EQ(h.date, "2011-06-06");
+  EXPECT_EQ(h.speakers, std::vector<std::string>{"Tommi Virtanen"});
+  EXPECT_EQ(h.anchor, "gevent");
+  EXPECT_EQ(h.url, "https://notes.example.org/socalpiggies/2011-06-06-dreamhost.html#gevent");
+  EXPECT_NE(h.snippet.find("<mark>monkey patch</mark>"), std::string::npos) << h.snippet;
+  EXPECT_LE(h.snippet.size(), 400u);
+}
+
+TEST_F(SearchTest, SnippetsAreEscapedAndCleanOfMarkup) {
+  SearchResponse out = Find("alert escaping");
+  ASSERT_FALSE(out.hits.empty());
+  const std::string& snippet = out.hits[0].snippet;
+  EXPECT_EQ(snippet.find("<script"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("&lt;script&gt;"), std::string::npos) << snippet;
+  for (const auto& h : Find("class metaclass instance").hits) {
+    EXPECT_EQ(h.snippet.find("===="), std::string::npos) << h.snippet;
+    EXPECT_EQ(h.snippet.find("::"), std::string::npos) << h.snippet;
+  }
+}
+
+TEST_F(SearchTest, CorrectsSpelling) {
+  SearchResponse out = Find("celary");
+  EXPECT_EQ(out.corrected, "celery");
+  EXPECT_TRUE(out.showing_corrected);
+  EXPECT_EQ(Top(out), "September 10, 2012 - Distributed tasks with Celery");
+  SearchResponse deco = Find("decoraters");
+  EXPECT_EQ(deco.corrected, "decorators");
+}
+
+TEST_F(SearchTest, CountsFacetsOverTheWholeMatchSetAndFilters) {
+  SearchRequest r;
+  r.limit = 1;
+  SearchResponse all = Find("", r);
+  EXPECT_GE(all.total, 6u);
+  auto count = [&](const std::string& facet, const std::string& value) {
+    for (const FacetValue& v : all.facets[facet]) {
+      if (v.value == value) return v.count;
+    }
+    return 0u;
+  };
+  EXPECT_EQ(count("event", "Socal Python meetup at Dreamhost"), 3u);
+  EXPECT_EQ(count("year", "2011"), 3u);
+  EXPECT_EQ(count("speaker", "John LaCourt"), 1u);
+  SearchRequest by_event;
+  by_event.events = {"Socal Python meetup at Dreamhost"};
+  EXPECT_EQ(Find("", by_event).total, 3u);
+  SearchRequest two_speakers;
+  two_speakers.speakers = {"John LaCourt", "David Litwin"};
+  EXPECT_EQ(Find("", two_speakers).total, 2u);
+  two_speakers.years = {"2012"};
+  EXPECT_EQ(Find("", two_speakers).total, 0u);
+}
+
+TEST_F(SearchTest, FiltersAndSortsByDate) {
+  EXPECT_EQ(Find("2012..2012").total, Find("year:2012").total);
+  SearchRequest range;
+  range.from = "2011-06";
+  range.to = "2011-06-30";
+  EXPECT_EQ(Find("", range).total, 3u);
+  EXPECT_EQ(Find("date:2011-06..2011-06").total, 3u);
+  SearchRequest newest;
+  newest.sort = SortOrder::kNewest;
+  SearchResponse n = Find("", newest);
+  ASSERT_GE(n.hits.size(), 2u);
+  EXPECT_GE(n.hits[0].date, n.hits[1].date);
+  newest.sort = SortOrder::kOldest;
+  SearchResponse o = Find("", newest);
+  EXPECT_LE(o.hits[0].date.substr(0, 4), o.hits[1].date.substr(0, 4));
+}
+
+TEST_F(SearchTest, PagesThroughResults) {
+  SearchRequest r;
+  r.limit = 2;
+  SearchResponse p1 = Find("", r);
+  r.page = 2;
+  SearchResponse p2 = Find("", r);
+  ASSERT_EQ(p1.hits.size(), 2u);
+  ASSERT_FALSE(p2.hits.empty());
+  EXPECT_EQ(p2.hits[0].rank, 3);
+  EXPECT_NE(p1.hits[0].id, p2.hits[0].id);
+  EXPECT_LE(p1.total_min, p1.total);
+  EXPECT_GE(p1.total_max, p1.total);
+}
+
+TEST_F(SearchTest, RelaxesBrokenSyntaxAndRejectsWhatItCannotAnswer) {
+  for (const char* q : {"\"unbalanced quote", "(open bracket", "AND", "OR OR", "NOT", "-", "+",
+                        "title:", "a NEAR", "((((((((x", "\x01\x02"}) {
+    EXPECT_NO_THROW(Find(q)) << q;
+  }
+  EXPECT_TRUE(Find("\"metaclass (curtain").relaxed || !Find("\"metaclass (curtain").hits.empty());
+  EXPECT_THROW(Find(std::string(1001, 'a')), InvalidArgument);
+  EXPECT_THROW(Find("zzword*"), InvalidArgument);
+  SearchRequest r;
+  r.limit = 101;
+  EXPECT_THROW(Find("x", r), InvalidArgument);
+  r.limit = 100;
+  r.page = 101;
+  EXPECT_THROW(Find("x", r), InvalidArgument);
+  r.page = 0;
+  EXPECT_THROW(Find("x", r), InvalidArgument);
+  SearchRequest bad_date;
+  bad_date.from = "yesterday";
+  EXPECT_THROW(Find("x", bad_date), InvalidArgument);
+}
+
+TEST_F(SearchTest, FindsSimilarTalksAndTalkSections) {
+  Searcher s = Open();
+  std::vector<Hit> similar = s.Similar("socalpiggies/2011-06-06-dreamhost.rst#1", 5);
+  ASSERT_FALSE(similar.empty());
+  for (const Hit& h : similar) EXPECT_NE(h.id, "socalpiggies/2011-06-06-dreamhost.rst#1");
+  EXPECT_THROW(s.Similar("nope#0"), NotFound);
+  TalkSections talk = s.Talk("socalpiggies/2011-06-06-dreamhost.rst#1");
+  EXPECT_EQ(talk.talk.talk, "Metaclasses: Look behind the curtain");
+  ASSERT_GE(talk.sections.size(), 5u);
+  EXPECT_EQ(talk.sections[1].anchor, "what-does-a-class-do");
+  EXPECT_THROW(s.Talk("missing.rst#0"), NotFound);
+  EXPECT_THROW(s.Talk("no hash"), NotFound);
+}
+
+TEST_F(SearchTest, SuggestsCompletions) {
+  Searcher s = Open();
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  std::vector<std::string> words = s.Suggest("metac");
+  EXPECT_TRUE(has(words, "metaclass") || has(words, "metaclasses")) << words.size();
+  EXPECT_TRUE(has(s.Suggest("tommi"), "Tommi Virtanen"));
+  std::vector<std::string> more = s.Suggest("gevent mon");
+  EXPECT_TRUE(has(more, "gevent monkey"));
+  EXPECT_TRUE(s.Suggest("").empty());
+}
+
+TEST(SearchOpenTest, AMissingIndexSaysHowToBuildIt) {
+  testing::TempDir dir;
+  SearchOptions o;
+  o.database = (dir.path() / "none").string();
+  try {
+    Searcher s(o);
+    FAIL() << "opened a missing index";
+  } catch (const IndexError& e) {
+    EXPECT_NE(std::string(e.what()).find("indexer"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace talksearch
