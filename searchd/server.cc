@@ -71,7 +71,6 @@ void ValidateServerOptions(const ServerOptions& o) {
 
 struct Server::Impl {
   ServerOptions options;
-  std::ostream& log;
   std::mutex log_mutex;
   Metrics metrics;
   SearcherPool pool;
@@ -87,7 +86,6 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        log(options.log != nullptr ? *options.log : std::cerr),
         pool(SearchOptions{options.db, options.language, options.base_url},
              options.refresh_interval,
              [this](const std::string& e) { LogLine("index: " + e); }),
@@ -95,7 +93,11 @@ struct Server::Impl {
 
   void LogLine(const std::string& line) {
     std::lock_guard lock(log_mutex);
-    log << line << std::endl;
+    if (options.log) {
+      options.log(line);
+    } else {
+      std::cerr << line << std::endl;
+    }
   }
 
   void Configure();

@@ -11,7 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <ostream>
+#include <functional>
 #include <string>
 
 namespace talksearch {
@@ -41,7 +41,9 @@ struct ServerOptions {
   ServerLimits limits;
   // How often a worker's Searcher looks for a newer index revision.
   std::chrono::milliseconds refresh_interval{100};
-  std::ostream* log = nullptr;  // request log and errors; nullptr: std::cerr
+  // Receives each line of the request log and each error (without '\n'),
+  // from any worker thread, one call at a time. Empty: standard error.
+  std::function<void(const std::string& line)> log;
 };
 
 // Throws InvalidArgument, naming the setting ("--port must be ..."), when an

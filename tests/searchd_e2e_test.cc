@@ -26,9 +26,8 @@ Subprocess::Options WithEnv(std::vector<std::string> env, bool merge_stderr) {
 
 class SearchdE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override { testing::AddTalks(db(), testing::SampleTalks()); }
-  std::string db() const { return (dir_.path() / "db").string(); }
-  std::filesystem::path dir() const { return dir_.path(); }
+  std::string db() const { return sample_.db().string(); }
+  std::filesystem::path dir() const { return sample_.dir(); }
 
   // Starts searchd with `args` and returns its port, read from the line it
   // prints once it listens (0 when it printed none).
@@ -58,7 +57,7 @@ class SearchdE2eTest : public ::testing::Test {
   }
 
  private:
-  testing::TempDir dir_;
+  testing::SampleIndex sample_;
 };
 
 TEST_F(SearchdE2eTest, ServesSearchesAndStopsCleanlyOnSigterm) {

@@ -144,9 +144,8 @@ class Browser {
 class WebPageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::AddTalks(dir_.path() / "db", testing::SampleTalks());
     ServerOptions options;
-    options.db = (dir_.path() / "db").string();
+    options.db = sample_.db().string();
     options.port = 0;
     options.quiet = true;
     server_ = std::make_unique<Server>(options);
@@ -157,10 +156,10 @@ class WebPageTest : public ::testing::Test {
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
   }
-  std::filesystem::path profile() const { return dir_.path() / "chromium"; }
+  std::filesystem::path profile() const { return sample_.dir() / "chromium"; }
 
  private:
-  testing::TempDir dir_;
+  testing::SampleIndex sample_;
   std::unique_ptr<Server> server_;
 };
 
@@ -174,8 +173,8 @@ TEST_F(WebPageTest, PageLoadedWithAQueryShowsHighlightedHits) {
   std::string dom = chromium.ReadAll(60s);
   chromium.Wait(10s);
   EXPECT_NE(dom.find("Metaclasses: Look behind the curtain"), std::string::npos) << dom;
-  EXPECT_NE(dom.find("<mark>metaclass</mark>"), std::string::npos) << dom;
-  EXPECT_NE(dom.find("SoCal Piggies"), std::string::npos);
+  EXPECT_NE(dom.find("<mark>Metaclass</mark>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find(testing::kSeedEvent), std::string::npos);
 }
 
 TEST_F(WebPageTest, TypingSearchesAndAFacetFiltersAndBackUndoes) {
@@ -184,22 +183,22 @@ TEST_F(WebPageTest, TypingSearchesAndAFacetFiltersAndBackUndoes) {
   browser.Open(Url("/"));
   ASSERT_TRUE(browser.WaitFor("document.readyState === 'complete' && !!document.getElementById('q')"));
   browser.Eval("document.getElementById('q').focus()");
-  browser.Type("metaclass gevent fixtures");
+  browser.Type("metaclass gevent celery");
   ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('#results .hit').length === 3"))
       << browser.Eval("document.body.innerText").dump();
   EXPECT_TRUE(browser.WaitFor("document.querySelectorAll('#results mark').length > 0"));
-  EXPECT_EQ(browser.Eval("location.search"), "?q=metaclass+gevent+fixtures");
+  EXPECT_EQ(browser.Eval("location.search"), "?q=metaclass+gevent+celery");
   EXPECT_TRUE(browser.WaitFor("document.getElementById('suggestions').options.length > 0"));
 
-  browser.Click("button.facet[data-facet=event]");  // the biggest event: SoCal Piggies
+  browser.Click("button.facet[data-facet=event]");  // the biggest event: the seed meetup
   ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('#results .hit').length === 2"));
-  EXPECT_EQ(browser.Eval("location.search"), "?q=metaclass+gevent+fixtures&event=SoCal+Piggies");
+  EXPECT_EQ(browser.Eval("location.search"), "?q=metaclass+gevent+celery&event=Socal+Python+meetup+at+Dreamhost");
   EXPECT_EQ(browser.Eval("document.querySelector('button.facet[data-facet=event]')"
                          ".getAttribute('aria-pressed')"),
             "true");
 
   browser.Eval("history.back()");
-  EXPECT_TRUE(browser.WaitFor("location.search === '?q=metaclass+gevent+fixtures' && "
+  EXPECT_TRUE(browser.WaitFor("location.search === '?q=metaclass+gevent+celery' && "
                               "document.querySelectorAll('#results .hit').length === 3"));
 }
 
