@@ -76,8 +76,20 @@ void HandleSuggest(ApiContext& context, const httplib::Request& req, httplib::Re
   });
 }
 
-void HandleSimilar(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
+// A talk id as hits carry it, "<path>#<talk index>"; anything else is no
+// talk (so "x#abc" is not read as talk 0 of x).
+std::string TalkIdParam(const httplib::Request& req) {
   std::string id = ShortParam(req, "id");
+  std::size_t hash = id.rfind('#');
+  bool digits = hash != std::string::npos && hash > 0 && id.size() - hash - 1 >= 1 &&
+                id.size() - hash - 1 <= 9 &&
+                id.find_first_not_of("0123456789", hash + 1) == std::string::npos;
+  if (!digits) throw NotFound("no talk has the id '" + id + "' (ids look like path#0)");
+  return id;
+}
+
+void HandleSimilar(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
+  std::string id = TalkIdParam(req);
   int limit = IntParam(req, "limit", 5);
   WithSearcher(context, [&](Searcher& searcher) {
     res.set_content(ToJson(searcher.Similar(id, limit)), kJson);
@@ -85,7 +97,7 @@ void HandleSimilar(ApiContext& context, const httplib::Request& req, httplib::Re
 }
 
 void HandleTalk(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
-  std::string id = ShortParam(req, "id");
+  std::string id = TalkIdParam(req);
   WithSearcher(context, [&](Searcher& searcher) {
     res.set_content(ToJson(searcher.Talk(id)), kJson);
   });

@@ -16,6 +16,7 @@ constexpr std::string_view kPage = R"html(<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>talksearch</title>
+<link rel="icon" href="data:,">
 <style nonce="{{NONCE}}">
 :root { --fg: #1d1d1f; --muted: #5f6368; --accent: #1a56b8; --bg: #fff; --line: #dde1e6;
         --mark: #ffe58a; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
@@ -148,8 +149,11 @@ function showError(e) {
   $("status").replaceChildren(el("span", { className: "error", textContent: String(e.message || e) }));
 }
 
+// Searches for `state` changed by `change`. `push`: a new history entry (a
+// deliberate step, so Back returns here); else typing refines the current one.
 function go(change, push) {
   Object.assign(state, change);
+  if (push) typing = false;
   const url = "?" + toParams(state).toString();
   if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
   search();
@@ -288,10 +292,9 @@ $("q").addEventListener("input", () => {
 $("form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   clearTimeout(timer);
-  typing = false;
   go({ q: $("q").value, page: 1 }, true);
 });
-$("sort").addEventListener("change", () => { typing = false; go({ sort: $("sort").value, page: 1 }, true); });
+$("sort").addEventListener("change", () => go({ sort: $("sort").value, page: 1 }, true));
 window.addEventListener("popstate", () => { typing = false; state = readUrl(location.search); search(); });
 document.addEventListener("keydown", (ev) => {
   if (ev.key === "/" && document.activeElement !== $("q")) { ev.preventDefault(); $("q").focus(); }

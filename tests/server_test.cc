@@ -105,6 +105,8 @@ std::vector<Case> Cases() {
       {"/similar?id=" + kMetaTalk, 200, {"hits"}},
       {"/similar?id=nope", 404, error},
       {"/similar?id=nope%230", 404, error},
+      {"/similar?id=socalpiggies/2011-06-06-dreamhost.rst%23x", 404, error},
+      {"/talk?id=socalpiggies/2011-06-06-dreamhost.rst%23", 404, error},
       {"/similar?id=" + kMetaTalk + "&limit=1000", 400, error},
       {"/similar", 400, error},
       {"/talk?id=" + kMetaTalk, 200, {"id", "talk", "speakers", "sections"}},
