@@ -23,8 +23,9 @@ bool WasKilledBeingCreated(const std::filesystem::path& db) {
     std::string stem = name.substr(0, name.find('.'));
     static constexpr std::string_view kXapianFiles[] = {
         "flintlock", "postlist", "termlist", "docdata", "position", "spelling", "synonym"};
-    if (std::find(std::begin(kXapianFiles), std::end(kXapianFiles), stem) ==
-        std::end(kXapianFiles)) {
+    bool temporary = name.ends_with(".tmp");  // "v.tmp": iamglass being written
+    if (!temporary && std::find(std::begin(kXapianFiles), std::end(kXapianFiles), stem) ==
+                          std::end(kXapianFiles)) {
       return false;
     }
   }

@@ -211,7 +211,8 @@ TEST(SyncErrorsTest, ADatabaseKilledBeforeItsFirstCommitIsStartedAgain) {
   index.Write("a.rst", TalkNote("Alpha talk", "zebras"));
   std::filesystem::create_directories(index.db());
   testing::WriteFile(index.db() / "flintlock", "");
-  testing::WriteFile(index.db() / "postlist.tmp", "partial");
+  testing::WriteFile(index.db() / "postlist.glass", "partial");
+  testing::WriteFile(index.db() / "v.tmp", "partial");
   ExpectCounts(index.Sync(), {1, 0, 0, 0, 0});
   EXPECT_TRUE(index.HasTalk("a.rst"));
 }
