@@ -24,8 +24,8 @@ std::string Metrics::Render(const IndexInfo* index) const {
          "# TYPE talksearch_http_requests_total counter\n";
   std::lock_guard lock(mutex_);
   for (const auto& [key, count] : requests_) {
-    out << "talksearch_http_requests_total{endpoint=\"" << key.first << "\",code=\""
-        << key.second << "\"} " << count << "\n";
+    out << "talksearch_http_requests_total{endpoint=\"" << key.first << "\",code=\"" << key.second
+        << "\"} " << count << "\n";
   }
   out << "# HELP talksearch_http_request_duration_seconds Time to answer a request.\n"
          "# TYPE talksearch_http_request_duration_seconds histogram\n";
@@ -34,8 +34,8 @@ std::string Metrics::Render(const IndexInfo* index) const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.buckets[i];
-      out << "talksearch_http_request_duration_seconds_bucket{" << label << ",le=\""
-          << kBuckets[i] << "\"} " << cumulative << "\n";
+      out << "talksearch_http_request_duration_seconds_bucket{" << label << ",le=\"" << kBuckets[i]
+          << "\"} " << cumulative << "\n";
     }
     out << "talksearch_http_request_duration_seconds_bucket{" << label << ",le=\"+Inf\"} "
         << h.count << "\n"

@@ -98,9 +98,8 @@ void HandleSimilar(ApiContext& context, const httplib::Request& req, httplib::Re
 
 void HandleTalk(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
   std::string id = TalkIdParam(req);
-  WithSearcher(context, [&](Searcher& searcher) {
-    res.set_content(ToJson(searcher.Talk(id)), kJson);
-  });
+  WithSearcher(context,
+               [&](Searcher& searcher) { res.set_content(ToJson(searcher.Talk(id)), kJson); });
 }
 
 void HandleHealth(ApiContext& context, const httplib::Request&, httplib::Response& res) {
@@ -160,8 +159,7 @@ std::string NewNonce() {
 void HandlePage(ApiContext&, const httplib::Request&, httplib::Response& res) {
   std::string nonce = NewNonce();
   res.set_header("Content-Security-Policy",
-                 "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" +
-                     nonce +
+                 "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" + nonce +
                      "'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
                      "form-action 'self'; frame-ancestors 'none'");
   res.set_header("X-Frame-Options", "DENY");

@@ -17,15 +17,20 @@ void AddOptions(CLI::App& app, talksearch::ServerOptions& o) {
   app.set_config("--config", "", "Read settings from a TOML or INI file (e.g. port = 8080)");
   app.add_option("--db", o.db, "The index folder")->envname("TALKSEARCH_DB")->capture_default_str();
   app.add_option("--listen", o.listen, "Address to listen on")
-      ->envname("TALKSEARCH_LISTEN")->capture_default_str();
+      ->envname("TALKSEARCH_LISTEN")
+      ->capture_default_str();
   app.add_option("--port", o.port, "Port to listen on; 0 picks a free one")
-      ->envname("TALKSEARCH_PORT")->check(CLI::Range(0, 65535))->capture_default_str();
+      ->envname("TALKSEARCH_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   app.add_option("--threads", o.threads, "Worker threads (default: 2 per core, at least 8)")
-      ->envname("TALKSEARCH_THREADS")->check(CLI::Range(1, 1024));
+      ->envname("TALKSEARCH_THREADS")
+      ->check(CLI::Range(1, 1024));
   app.add_option("--base-url", o.base_url, "Link hits to BASE/<path>.html#<anchor>")
       ->envname("TALKSEARCH_BASE_URL");
   app.add_option("--language", o.language, "Stemming language of the index")
-      ->envname("TALKSEARCH_LANGUAGE")->capture_default_str();
+      ->envname("TALKSEARCH_LANGUAGE")
+      ->capture_default_str();
   app.add_option("--cors-origin", o.cors_origin, "Allow this origin to call the API (CORS)")
       ->envname("TALKSEARCH_CORS_ORIGIN");
   app.add_flag("--quiet", o.quiet, "Do not log each request")->envname("TALKSEARCH_QUIET");
@@ -67,8 +72,8 @@ int main(int argc, char** argv) {
   try {
     talksearch::Server server(options);
     server.Start();
-    std::cout << "talksearch serving http://" << HostForUrl(options.listen) << ":"
-              << server.port() << std::endl;
+    std::cout << "talksearch serving http://" << HostForUrl(options.listen) << ":" << server.port()
+              << std::endl;
     bool signalled = WaitForSignal(signals, server);
     server.Stop();  // lets requests in flight finish
     if (!signalled) {

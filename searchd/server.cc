@@ -60,8 +60,8 @@ void ValidateServerOptions(const ServerOptions& o) {
                           "'");
   }
   if (!o.base_url.empty() && (!IsUrl(o.base_url) || HasControlOrSpace(o.base_url))) {
-    throw InvalidArgument("--base-url must be an http:// or https:// address, not '" +
-                          o.base_url + "'");
+    throw InvalidArgument("--base-url must be an http:// or https:// address, not '" + o.base_url +
+                          "'");
   }
   if (!o.cors_origin.empty() && o.cors_origin != "*" &&
       (!IsUrl(o.cors_origin) || HasControlOrSpace(o.cors_origin))) {
@@ -87,8 +87,7 @@ struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
         pool(SearchOptions{options.db, options.language, options.base_url},
-             options.refresh_interval,
-             [this](const std::string& e) { LogLine("index: " + e); }),
+             options.refresh_interval, [this](const std::string& e) { LogLine("index: " + e); }),
         context{&options, &pool, &metrics, Clock::now()} {}
 
   void LogLine(const std::string& line) {
@@ -130,13 +129,12 @@ void Server::Impl::Configure() {
       Answer(route, req, res);
     });
   }
-  http.set_pre_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        return BeforeRouting(req, res);
-      });
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return BeforeRouting(req, res);
+  });
   // Only for what no handler explained: unknown paths, 413, 414, bad HTTP.
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
+  http.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         SetError(res, res.status, DefaultErrorMessage(res.status, req));
         return httplib::Server::HandlerResponse::Handled;
@@ -147,13 +145,11 @@ void Server::Impl::Configure() {
         SetErrorFor(error, res, &internal);
         LogLine("error: an exception escaped the handler of " + ForLog(req.path));
       });
-  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    AfterAnswer(req, res);
-  });
+  http.set_logger(
+      [this](const httplib::Request& req, const httplib::Response& res) { AfterAnswer(req, res); });
 }
 
-void Server::Impl::Answer(const Route& route, const httplib::Request& req,
-                          httplib::Response& res) {
+void Server::Impl::Answer(const Route& route, const httplib::Request& req, httplib::Response& res) {
   try {
     route.handler(context, req, res);
   } catch (...) {
@@ -213,8 +209,8 @@ void Server::Impl::AfterAnswer(const httplib::Request& req, const httplib::Respo
   if (options.quiet) return;
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.1f", seconds * 1000);
-  LogLine(ForLog(req.method, 20) + " " + ForLog(req.path) + " " + std::to_string(res.status) +
-          " " + ms + "ms");
+  LogLine(ForLog(req.method, 20) + " " + ForLog(req.path) + " " + std::to_string(res.status) + " " +
+          ms + "ms");
 }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {

@@ -10,8 +10,8 @@
 
 #include <chrono>
 #include <cstddef>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace talksearch {
@@ -26,18 +26,18 @@ struct ServerLimits {
   // An idle connection is closed after this. It holds a worker meanwhile,
   // and Stop() waits for it (cpp-httplib 0.11), so keep it short.
   std::chrono::seconds keep_alive_timeout{2};
-  std::size_t keep_alive_max_requests = 100;   // then the connection is closed
+  std::size_t keep_alive_max_requests = 100;  // then the connection is closed
 };
 
 struct ServerOptions {
-  std::string db;                     // the index folder
+  std::string db;                    // the index folder
   std::string language = "english";  // stemming; must match the indexer's
-  std::string listen = "127.0.0.1";   // address to bind
-  int port = 8080;                    // 0: any free port (see Server::port())
-  int threads = 0;                    // workers; 0: a default from the core count
-  std::string base_url;               // hits link to BASE/<path>.html#<anchor>
-  bool quiet = false;                 // no request log
-  std::string cors_origin;            // Access-Control-Allow-Origin; empty: no CORS
+  std::string listen = "127.0.0.1";  // address to bind
+  int port = 8080;                   // 0: any free port (see Server::port())
+  int threads = 0;                   // workers; 0: a default from the core count
+  std::string base_url;              // hits link to BASE/<path>.html#<anchor>
+  bool quiet = false;                // no request log
+  std::string cors_origin;           // Access-Control-Allow-Origin; empty: no CORS
   ServerLimits limits;
   // How often a worker's Searcher looks for a newer index revision.
   std::chrono::milliseconds refresh_interval{100};

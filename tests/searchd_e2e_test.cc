@@ -99,8 +99,9 @@ TEST_F(SearchdE2eTest, StopsCleanlyOnSigintAndLogsRequests) {
 TEST_F(SearchdE2eTest, TakesSettingsFromTheEnvironmentAndAConfigFile) {
   testing::WriteFile(dir() / "searchd.toml", "port = 0\nquiet = true\n");
   std::unique_ptr<Subprocess> searchd;
-  int port = Start(searchd, {"--config", (dir() / "searchd.toml").string()},
-                   WithEnv({"TALKSEARCH_DB=" + db(), "TALKSEARCH_CORS_ORIGIN=https://x.example"}, false));
+  int port =
+      Start(searchd, {"--config", (dir() / "searchd.toml").string()},
+            WithEnv({"TALKSEARCH_DB=" + db(), "TALKSEARCH_CORS_ORIGIN=https://x.example"}, false));
   ASSERT_GT(port, 0);
   auto res = httplib::Client("127.0.0.1", port).Get("/health");
   ASSERT_TRUE(res);

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <mutex>
 
 #include "server_test_util.h"
 #include "talksearch/errors.h"
@@ -131,7 +131,8 @@ TEST(ServerTest, AnswersEachRequestWithItsStatusAndJsonKeys) {
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
     json body = json::parse(res->body, nullptr, false);
     ASSERT_FALSE(body.is_discarded()) << res->body;
-    for (const std::string& key : c.keys) EXPECT_TRUE(body.contains(key)) << key << ": " << res->body;
+    for (const std::string& key : c.keys)
+      EXPECT_TRUE(body.contains(key)) << key << ": " << res->body;
     if (c.status >= 400) {
       EXPECT_FALSE(body["error"].get<std::string>().empty());
     }
@@ -152,8 +153,10 @@ TEST(ServerTest, SearchFindsTheTalkWithSnippetAndFacets) {
 TEST(ServerTest, RepeatedFilterMeansOr) {
   RunningServer s;
   auto one = json::parse(s.Client().Get("/search?q=&event=talks")->body);
-  auto both = json::parse(
-      s.Client().Get("/search?q=&event=talks&event=Socal%20Python%20meetup%20at%20Dreamhost")->body);
+  auto both =
+      json::parse(s.Client()
+                      .Get("/search?q=&event=talks&event=Socal%20Python%20meetup%20at%20Dreamhost")
+                      ->body);
   EXPECT_EQ(one["total"], 3);
   EXPECT_EQ(both["total"], testing::kSampleTalks);
 }

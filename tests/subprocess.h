@@ -110,8 +110,7 @@ class Subprocess {
 
   // Reads what is there (waiting until `deadline`) onto `into`; false at
   // end of file or on timeout.
-  static bool ReadSome(int fd, std::string* into,
-                       std::chrono::steady_clock::time_point deadline) {
+  static bool ReadSome(int fd, std::string* into, std::chrono::steady_clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
@@ -131,9 +130,12 @@ class Subprocess {
     while (!status_) {
       int status = 0;
       pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) status_ = status;
-      else if (r < 0 || std::chrono::steady_clock::now() > deadline) break;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (r == pid_)
+        status_ = status;
+      else if (r < 0 || std::chrono::steady_clock::now() > deadline)
+        break;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return status_;
   }

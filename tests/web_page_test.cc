@@ -19,25 +19,30 @@ using testing::Subprocess;
 
 constexpr char kChromium[] = "/usr/bin/chromium";
 
-#define REQUIRE_CHROMIUM()                                                               \
-  do {                                                                                   \
-    if (!std::filesystem::exists(kChromium))                                             \
-      GTEST_SKIP() << kChromium << " is missing: install Debian's chromium package to "  \
-                                   "test the web page in a browser";                     \
+#define REQUIRE_CHROMIUM()                                                 \
+  do {                                                                     \
+    if (!std::filesystem::exists(kChromium))                               \
+      GTEST_SKIP() << kChromium                                            \
+                   << " is missing: install Debian's chromium package to " \
+                      "test the web page in a browser";                    \
   } while (0)
 
 std::vector<std::string> ChromiumFlags(const std::filesystem::path& profile) {
-  return {kChromium,          "--headless",       "--no-sandbox",
-          "--disable-gpu",    "--no-first-run",   "--disable-background-networking",
-          "--disable-extensions", "--log-level=3",
+  return {kChromium,
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-extensions",
+          "--log-level=3",
           "--user-data-dir=" + profile.string()};
 }
 
 // A page in headless Chromium, driven by DevTools protocol calls.
 class Browser {
  public:
-  explicit Browser(const std::filesystem::path& profile)
-      : process_(Flags(profile), Options()) {}
+  explicit Browser(const std::filesystem::path& profile) : process_(Flags(profile), Options()) {}
   ~Browser() {
     Call("Browser.close", json::object(), "", true);
     process_.Wait(5s);
@@ -56,9 +61,8 @@ class Browser {
   // The value of a JavaScript expression in the page (promises awaited).
   // With `quiet`, an error (as while a page is replaced) gives null.
   json Eval(const std::string& expression, bool quiet = false) {
-    json r = Call("Runtime.evaluate", {{"expression", expression},
-                                       {"returnByValue", true},
-                                       {"awaitPromise", true}},
+    json r = Call("Runtime.evaluate",
+                  {{"expression", expression}, {"returnByValue", true}, {"awaitPromise", true}},
                   session_, quiet);
     if (r.contains("exceptionDetails") && !quiet) ADD_FAILURE() << expression << ": " << r.dump();
     return r.contains("result") ? r["result"].value("value", json()) : json();
@@ -76,19 +80,19 @@ class Browser {
 
   // A real mouse click at the middle of the first element matching `selector`.
   void Click(const std::string& selector) {
-    json box = Eval("(() => { const r = document.querySelector(" + json(selector).dump() +
-                    ").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+    json box =
+        Eval("(() => { const r = document.querySelector(" + json(selector).dump() +
+             ").getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
     for (const char* type : {"mousePressed", "mouseReleased"}) {
-      Call("Input.dispatchMouseEvent", {{"type", type}, {"x", box[0]}, {"y", box[1]},
-                                        {"button", "left"}, {"clickCount", 1}},
+      Call("Input.dispatchMouseEvent",
+           {{"type", type}, {"x", box[0]}, {"y", box[1]}, {"button", "left"}, {"clickCount", 1}},
            session_);
     }
   }
 
   void SetWidth(int width) {
     Call("Emulation.setDeviceMetricsOverride",
-         {{"width", width}, {"height", 800}, {"deviceScaleFactor", 1}, {"mobile", true}},
-         session_);
+         {{"width", width}, {"height", 800}, {"deviceScaleFactor", 1}, {"mobile", true}}, session_);
   }
 
   // Sends one command and returns its result, skipping events.
@@ -181,7 +185,8 @@ TEST_F(WebPageTest, TypingSearchesAndAFacetFiltersAndBackUndoes) {
   REQUIRE_CHROMIUM();
   Browser browser(profile());
   browser.Open(Url("/"));
-  ASSERT_TRUE(browser.WaitFor("document.readyState === 'complete' && !!document.getElementById('q')"));
+  ASSERT_TRUE(
+      browser.WaitFor("document.readyState === 'complete' && !!document.getElementById('q')"));
   browser.Eval("document.getElementById('q').focus()");
   browser.Type("metaclass gevent celery");
   ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('#results .hit').length === 3"))
@@ -192,14 +197,16 @@ TEST_F(WebPageTest, TypingSearchesAndAFacetFiltersAndBackUndoes) {
 
   browser.Click("button.facet[data-facet=event]");  // the biggest event: the seed meetup
   ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('#results .hit').length === 2"));
-  EXPECT_EQ(browser.Eval("location.search"), "?q=metaclass+gevent+celery&event=Socal+Python+meetup+at+Dreamhost");
+  EXPECT_EQ(browser.Eval("location.search"),
+            "?q=metaclass+gevent+celery&event=Socal+Python+meetup+at+Dreamhost");
   EXPECT_EQ(browser.Eval("document.querySelector('button.facet[data-facet=event]')"
                          ".getAttribute('aria-pressed')"),
             "true");
 
   browser.Eval("history.back()");
-  EXPECT_TRUE(browser.WaitFor("location.search === '?q=metaclass+gevent+celery' && "
-                              "document.querySelectorAll('#results .hit').length === 3"));
+  EXPECT_TRUE(
+      browser.WaitFor("location.search === '?q=metaclass+gevent+celery' && "
+                      "document.querySelectorAll('#results .hit').length === 3"));
 }
 
 TEST_F(WebPageTest, FitsAPhoneAndEscapesHostileNotes) {
