@@ -328,13 +328,12 @@ TEST(ServerTest, IdleConnectionsAreClosed) {
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   timeval wait{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-  auto start = std::chrono::steady_clock::now();
   char byte;
-  ssize_t n = ::recv(fd, &byte, 1, 0);  // sends nothing: the server should hang up
-  auto waited = std::chrono::steady_clock::now() - start;
+  // Sends nothing: the server hangs up (0) before our 10 s receive timeout
+  // would give up (-1).
+  ssize_t n = ::recv(fd, &byte, 1, 0);
   ::close(fd);
   EXPECT_EQ(n, 0);
-  EXPECT_LT(waited, std::chrono::seconds(5));
 }
 
 // A running server follows the index: a talk committed while it serves is
@@ -364,9 +363,8 @@ TEST(ServerTest, AnswersFromTheLatestCommitWithoutRestart) {
   sample.WriteNote("new/zeppelin.rst", "Zeppelin airships in Python", "zeppelin");
   testing::CommandOutput out = sample.RunIndexer();
   EXPECT_EQ(out.status, 0) << out.text;
-  auto committed = std::chrono::steady_clock::now();
+  // Polled with a deadline; how fast it shows up is measured in bench/.
   EXPECT_TRUE(Eventually([&] { return count(client, "/search?q=zeppelin") == 1; }));
-  EXPECT_LT(std::chrono::steady_clock::now() - committed, std::chrono::seconds(1));
   done = true;
   reader.join();
   EXPECT_GT(answered, 0);
