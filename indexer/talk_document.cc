@@ -179,6 +179,9 @@ TalkDocument DocumentBuilder::Build(const Note& note, int talk_index) {
   }
   doc.add_value(schema::kSpeakersValue, speakers);
   if (!date.empty()) doc.add_value(schema::kYearValue, date.substr(0, 4));
+  doc.add_value(schema::kTalkKeyValue, schema::BooleanTerm("", record.title + "\x1f" +
+                                                                  record.date + "\x1f" +
+                                                                  record.event));
   out.spelling = Spelling(record);
   doc.set_data(EncodeTalkRecord(record));
   return out;

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <chrono>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "snippets.h"
 #include "talksearch/errors.h"
@@ -51,40 +53,54 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 };
 
-// Counts each speaker of a talk (the value holds several).
-class SpeakerSpy : public Xapian::MatchSpy {
+// Counts the events, years and speakers of the whole match set, each talk
+// once (a talk noted twice shares its talk key, as the results collapse it).
+class FacetSpy : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
+    if (!seen_.insert(doc.get_value(schema::kTalkKeyValue)).second) return;
+    Count(events_, doc.get_value(schema::kEventValue));
+    Count(years_, doc.get_value(schema::kYearValue));
     std::string value = doc.get_value(schema::kSpeakersValue);
     std::size_t pos = 0;
     while (pos < value.size()) {
       std::size_t end = value.find(schema::kListSeparator, pos);
       if (end == std::string::npos) end = value.size();
-      if (end > pos) ++counts_[value.substr(pos, end - pos)];
+      Count(speakers_, value.substr(pos, end - pos));
       pos = end + 1;
     }
   }
-  const std::map<std::string, std::uint32_t>& counts() const { return counts_; }
+
+  void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+    facets["event"] = Top(events_, 20);
+    facets["year"] = Top(years_, 30);
+    facets["speaker"] = Top(speakers_, 20);
+  }
 
  private:
-  std::map<std::string, std::uint32_t> counts_;
-};
+  using Counts = std::unordered_map<std::string, std::uint32_t>;
 
-std::vector<FacetValue> TopValues(std::vector<FacetValue> values, std::size_t n) {
-  std::stable_sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-    return a.count > b.count;
-  });
-  if (values.size() > n) values.resize(n);
-  return values;
-}
-
-std::vector<FacetValue> SpyValues(const Xapian::ValueCountMatchSpy& spy, std::size_t n) {
-  std::vector<FacetValue> values;
-  for (auto it = spy.top_values_begin(n); it != spy.top_values_end(n); ++it) {
-    if (!(*it).empty()) values.push_back({*it, static_cast<std::uint32_t>(it.get_termfreq())});
+  static void Count(Counts& counts, std::string value) {
+    if (!value.empty()) ++counts[std::move(value)];
   }
-  return values;
-}
+
+  // The n most frequent values, most frequent first, then by value.
+  static std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
+    std::vector<FacetValue> values;
+    for (const auto& [value, count] : counts) values.push_back({value, count});
+    auto order = [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    };
+    std::size_t keep = std::min(n, values.size());
+    std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
+                      values.end(), order);
+    values.resize(keep);
+    return values;
+  }
+
+  std::unordered_set<std::string> seen_;
+  Counts events_, years_, speakers_;
+};
 
 void Validate(const SearchRequest& r) {
   if (r.query.size() > kMaxQueryBytes) {
@@ -318,26 +334,16 @@ struct Searcher::Impl {
   Xapian::MSet Match(const Xapian::Query& query, const SearchRequest& r, SearchResponse& out) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
+    enquire.set_collapse_key(schema::kTalkKeyValue);
     if (r.sort != SortOrder::kRelevance) {
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
     }
-    Xapian::ValueCountMatchSpy events(schema::kEventValue), years(schema::kYearValue);
-    SpeakerSpy speakers;
-    if (r.facets) {
-      enquire.add_matchspy(&events);
-      enquire.add_matchspy(&years);
-      enquire.add_matchspy(&speakers);
-    }
+    FacetSpy facets;
+    if (r.facets) enquire.add_matchspy(&facets);
     Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
                                          r.facets ? db.get_doccount() : 0);
-    if (r.facets) {
-      out.facets["event"] = SpyValues(events, 20);
-      out.facets["year"] = SpyValues(years, 30);
-      std::vector<FacetValue> people;
-      for (const auto& [name, count] : speakers.counts()) people.push_back({name, count});
-      out.facets["speaker"] = TopValues(std::move(people), 20);
-    }
+    if (r.facets) facets.Fill(out.facets);
     return mset;
   }
 

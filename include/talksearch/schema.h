@@ -17,7 +17,7 @@ namespace talksearch::schema {
 
 // Bump when the meaning of the index changes; a database written with
 // another version is rebuilt by the next indexer run.
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 
 // --- Terms -------------------------------------------------------------
 // Free-text prefixes (words, stemmed; searchable by field name).
@@ -43,6 +43,9 @@ inline constexpr Xapian::valueno kDateValue = 0;
 inline constexpr Xapian::valueno kEventValue = 1;
 inline constexpr Xapian::valueno kSpeakersValue = 2;
 inline constexpr Xapian::valueno kYearValue = 3;
+// The same talk noted twice (a note and its rendered twin, two people's
+// notes of one keynote) shares this key; results show it once.
+inline constexpr Xapian::valueno kTalkKeyValue = 4;
 inline constexpr char kListSeparator = '\x1f';
 
 // --- Weights (within-document frequency boosts of fields) -----------------
