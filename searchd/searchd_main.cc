@@ -7,13 +7,16 @@
 #include <ctime>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "server.h"
 #include "talksearch/errors.h"
+#include "talksearch/index.h"
 #include "talksearch/paths.h"
 
 namespace {
 
-void AddOptions(CLI::App& app, talksearch::ServerOptions& o) {
+void AddOptions(CLI::App& app, talksearch::ServerOptions& o, std::string& notes) {
   app.set_config("--config", "", "Read settings from a TOML or INI file (e.g. port = 8080)");
   app.add_option("--db", o.db, "The index folder")->envname("TALKSEARCH_DB")->capture_default_str();
   app.add_option("--listen", o.listen, "Address to listen on")
@@ -34,10 +37,35 @@ void AddOptions(CLI::App& app, talksearch::ServerOptions& o) {
   app.add_option("--cors-origin", o.cors_origin, "Allow this origin to call the API (CORS)")
       ->envname("TALKSEARCH_CORS_ORIGIN");
   app.add_flag("--quiet", o.quiet, "Do not log each request")->envname("TALKSEARCH_QUIET");
+  app.add_option("--admin-token", o.admin_token,
+                 "Enable POST /reindex for clients sending this bearer token (off by default)")
+      ->envname("TALKSEARCH_ADMIN_TOKEN");
+  app.add_option("--notes", notes, "With --admin-token: the notes folder POST /reindex syncs")
+      ->envname("TALKSEARCH_NOTES")
+      ->check(CLI::ExistingDirectory)
+      ->capture_default_str();
   app.footer(
       "Every option can also be set in the environment (TALKSEARCH_PORT, ...) or in the\n"
       "--config file. Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the index or the address\n"
       "cannot be used, 2 a bad setting.");
+}
+
+// POST /reindex: a sync of the notes folder into the index, as `indexer`
+// does; the running server sees the new revision like any other.
+std::function<std::string()> Reindexer(const talksearch::ServerOptions& o,
+                                       const std::string& notes) {
+  return [db = o.db, language = o.language, notes] {
+    talksearch::IndexOptions index;
+    index.db = db;
+    index.roots = {notes};
+    index.language = language;
+    talksearch::SyncStats s = talksearch::Sync(index);
+    return nlohmann::json{{"added", s.added},     {"updated", s.updated},
+                          {"removed", s.removed}, {"unchanged", s.unchanged},
+                          {"skipped", s.skipped}, {"talks", s.talks},
+                          {"seconds", s.seconds}}
+        .dump();
+  };
 }
 
 std::string HostForUrl(const std::string& listen) {
@@ -60,8 +88,10 @@ int main(int argc, char** argv) {
   CLI::App app{"searchd: a search server for a talksearch index"};
   talksearch::ServerOptions options;
   options.db = talksearch::DefaultDatabasePath();
-  AddOptions(app, options);
+  std::string notes = "data";
+  AddOptions(app, options, notes);
   CLI11_PARSE(app, argc, argv);
+  if (!options.admin_token.empty()) options.reindex = Reindexer(options, notes);
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -78,6 +78,7 @@ struct Server::Impl {
   httplib::Server http;
   int port = 0;
 
+  std::mutex reindex_mutex;  // one reindex at a time
   std::mutex state_mutex;
   std::condition_variable stopped_cv;
   bool listening = false;
@@ -101,6 +102,8 @@ struct Server::Impl {
 
   void Configure();
   void Answer(const Route& route, const httplib::Request& req, httplib::Response& res);
+  bool WritesEnabled() const;
+  void Reindex(const httplib::Request& req, httplib::Response& res);
   httplib::Server::HandlerResponse BeforeRouting(const httplib::Request& req,
                                                  httplib::Response& res);
   void AfterAnswer(const httplib::Request& req, const httplib::Response& res);
@@ -129,6 +132,11 @@ void Server::Impl::Configure() {
       Answer(route, req, res);
     });
   }
+  if (WritesEnabled()) {
+    http.Post("/reindex", [this](const httplib::Request& req, httplib::Response& res) {
+      Reindex(req, res);
+    });
+  }
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return BeforeRouting(req, res);
   });
@@ -147,6 +155,37 @@ void Server::Impl::Configure() {
       });
   http.set_logger(
       [this](const httplib::Request& req, const httplib::Response& res) { AfterAnswer(req, res); });
+}
+
+bool Server::Impl::WritesEnabled() const {
+  return !options.admin_token.empty() && static_cast<bool>(options.reindex);
+}
+
+// Constant time in the length of the token: no early exit on a mismatch.
+static bool SameToken(std::string_view given, std::string_view token) {
+  unsigned char diff = given.size() == token.size() ? 0 : 1;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    diff |= static_cast<unsigned char>(token[i] ^ (i < given.size() ? given[i] : 0));
+  }
+  return diff == 0;
+}
+
+void Server::Impl::Reindex(const httplib::Request& req, httplib::Response& res) {
+  std::string auth = req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!auth.starts_with(kBearer) ||
+      !SameToken(std::string_view(auth).substr(kBearer.size()), options.admin_token)) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    SetError(res, 401, "POST /reindex needs Authorization: Bearer <the admin token>");
+    return;
+  }
+  try {
+    std::lock_guard<std::mutex> lock(reindex_mutex);
+    res.set_content(options.reindex(), "application/json");
+  } catch (...) {
+    bool internal = false;
+    SetErrorFor(std::current_exception(), res, &internal);
+  }
 }
 
 void Server::Impl::Answer(const Route& route, const httplib::Request& req, httplib::Response& res) {
@@ -182,6 +221,7 @@ httplib::Server::HandlerResponse Server::Impl::BeforeRouting(const httplib::Requ
     res.set_header("Access-Control-Max-Age", "600");
     return Result::Handled;
   }
+  if (req.method == "POST" && req.path == "/reindex" && WritesEnabled()) return Result::Unhandled;
   if (req.method != "GET" && req.method != "HEAD") {
     res.set_header("Allow", "GET, HEAD");
     SetError(res, 405, "only GET is supported, not " + ForLog(req.method, 20));

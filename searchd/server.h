@@ -41,6 +41,14 @@ struct ServerOptions {
   ServerLimits limits;
   // How often a worker's Searcher looks for a newer index revision.
   std::chrono::milliseconds refresh_interval{100};
+  // Optional writes, off by default: with a token and a reindex function,
+  // POST /reindex runs `reindex` (one at a time) for a client that sends
+  // "Authorization: Bearer <admin_token>" (compared in constant time), and
+  // answers 401 to any other. `reindex` returns the JSON body to send; it
+  // is given by the program (searchd links the indexer) so that this
+  // library stays a reader.
+  std::string admin_token;
+  std::function<std::string()> reindex;
   // Receives each line of the request log and each error (without '\n'),
   // from any worker thread, one call at a time. Empty: standard error.
   std::function<void(const std::string& line)> log;

@@ -247,6 +247,44 @@ TEST(ServerTest, CorsHeadersOnlyWhenAnOriginIsSet) {
   EXPECT_NE(res->get_header_value("Access-Control-Allow-Methods").find("GET"), std::string::npos);
 }
 
+TEST(ServerTest, ReindexIsOffByDefaultAndNeedsTheToken) {
+  RunningServer plain;
+  auto res = plain.Client().Post("/reindex", "", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+
+  std::atomic<int> runs = 0;
+  ServerOptions options;
+  options.admin_token = "s3cret-token";
+  options.reindex = [&runs] {
+    ++runs;
+    return std::string(R"({"added":1})");
+  };
+  RunningServer admin(options);
+  struct Case {
+    const char* authorization;
+    int status;
+  };
+  const Case cases[] = {
+      {nullptr, 401},
+      {"Bearer wrong", 401},
+      {"Bearer s3cret-token-and-more", 401},
+      {"Bearer s3cret-toke", 401},
+      {"Basic s3cret-token", 401},
+      {"Bearer s3cret-token", 200},
+  };
+  for (const Case& c : cases) {
+    httplib::Headers headers;
+    if (c.authorization != nullptr) headers.emplace("Authorization", c.authorization);
+    res = admin.Client().Post("/reindex", headers, "", "text/plain");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, c.status) << (c.authorization ? c.authorization : "(none)");
+    EXPECT_TRUE(json::parse(res->body).is_object());
+  }
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(admin.Client().Get("/reindex")->status, 404);
+}
+
 TEST(ServerTest, PageIsServedWithANoncedContentSecurityPolicy) {
   RunningServer s;
   auto first = s.Client().Get("/");
