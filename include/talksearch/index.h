@@ -139,6 +139,21 @@ struct WatchOptions {
 // Throws as Sync(); also IndexError when inotify is not available.
 void Watch(const IndexOptions& options, const WatchOptions& watch, WatchStopper& stopper);
 
+// What a parse-only pass did: every note below the roots read and parsed
+// on options.threads threads, as a sync would, and nothing built or written.
+// The floor of a full index (`indexer --parse-only`, bench/run).
+struct ParseOnlyStats {
+  std::size_t files = 0;    // note files found
+  std::size_t notes = 0;    // parsed into a note
+  std::size_t talks = 0;
+  std::size_t skipped = 0;  // not a note, unreadable, too big
+  std::uint64_t bytes = 0;  // read
+  double seconds = 0;
+};
+
+// Throws InvalidArgument when a root is not a folder.
+ParseOnlyStats ParseOnly(const IndexOptions& options);
+
 // What an index holds, for `indexer --stats`.
 struct IndexStats {
   std::filesystem::path db;
