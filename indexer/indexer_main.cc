@@ -89,6 +89,19 @@ void PrintSummary(const SyncStats& s, const Output& out) {
   }
 }
 
+int PrintParseOnly(const talksearch::IndexOptions& options, const Output& out) {
+  talksearch::ParseOnlyStats s = talksearch::ParseOnly(options);
+  if (out.json) {
+    nlohmann::json j = {{"files", s.files},     {"notes", s.notes}, {"talks", s.talks},
+                        {"skipped", s.skipped}, {"bytes", s.bytes}, {"seconds", s.seconds}};
+    std::cout << j.dump() << std::endl;
+  } else if (!out.quiet) {
+    std::printf("%zu files parsed (%zu notes, %zu talks, %zu skipped) in %.2f s\n", s.files,
+                s.notes, s.talks, s.skipped, s.seconds);
+  }
+  return 0;
+}
+
 int PrintStats(const std::filesystem::path& db, const Output& out) {
   talksearch::IndexStats s = talksearch::ReadIndexStats(db);
   if (out.json) {
@@ -157,7 +170,7 @@ int main(int argc, char** argv) {
   std::string root = ".";
   std::string db = options.db.string();
   Output out;
-  bool watch = false, stats = false;
+  bool watch = false, stats = false, parse_only = false;
   app.add_option("DIR", dirs, "Notes folders to index")->capture_default_str();
   app.add_option("--db", db, "The index folder (default: $TALKSEARCH_DB, else .talksearch/db)")
       ->capture_default_str();
@@ -177,6 +190,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch-files", options.batch_files, "Commit after this many changed files")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_flag("--parse-only", parse_only,
+               "Read and parse every note of DIR... as a sync would, and index nothing (the "
+               "floor of a full index, for benchmarks)");
   app.add_option("--dump", dump, "Print the parsed notes of FILE... as JSON, and index nothing")
       ->check(CLI::ExistingPath);
   app.add_option("--root", root, "With --dump: the notes root that paths are relative to")
@@ -197,6 +213,7 @@ int main(int argc, char** argv) {
   out.progress = !out.quiet && !watch && isatty(STDERR_FILENO) != 0;
   try {
     if (stats) return PrintStats(options.db, out);
+    if (parse_only) return PrintParseOnly(options, out);
     return Run(options, out, watch);
   } catch (const talksearch::IndexLockedError& e) {
     std::cerr << "indexer: " << e.what() << '\n';

@@ -153,7 +153,7 @@ struct Searcher::Impl {
   explicit Impl(SearchOptions o) : options(std::move(o)) {
     try {
       db = Xapian::Database(options.database);
-      stem = Xapian::Stem(options.language);
+      stem = CachingStem(options.language);
     } catch (const Xapian::InvalidArgumentError& e) {
       throw InvalidArgument("unknown language '" + options.language + "'");
     } catch (const Xapian::Error& e) {

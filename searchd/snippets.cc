@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "talksearch/schema.h"
 
@@ -42,20 +43,55 @@ Score Count(const std::string& marked) {
   return score;
 }
 
+// How sections are compared: the query's matches only. Xapian's background
+// model (the default) also weighs every other word by its rarity, which
+// costs a term frequency lookup per word of the text; it is kept for the
+// one snippet that is shown (see FindBestSection).
+enum class Model { kMatchesOnly, kBackground };
+
 std::string Snip(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stem,
-                 bool only_if_matched) {
-  unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE;
+                 bool only_if_matched, Model model = Model::kMatchesOnly) {
+  unsigned flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
+  if (model == Model::kBackground) flags |= Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
   if (only_if_matched) flags |= Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
   return mset.snippet(text, kSnippetLength, stem, flags, std::string(kOpen), std::string(kClose),
                       "…");
 }
 
+class CachingStemImplementation : public Xapian::StemImplementation {
+ public:
+  explicit CachingStemImplementation(const std::string& language) : stem_(language) {}
+
+  std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxWords) cache_.clear();
+    return cache_.emplace(word, stem_(word)).first->second;
+  }
+
+  std::string get_description() const override {
+    return "CachingStem(" + stem_.get_description() + ")";
+  }
+
+ private:
+  static constexpr std::size_t kMaxWords = 200000;
+  Xapian::Stem stem_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
 }  // namespace
+
+Xapian::Stem CachingStem(const std::string& language) {
+  Xapian::Stem plain(language);
+  if (plain.is_none()) return plain;
+  return Xapian::Stem(new CachingStemImplementation(language));
+}
 
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
                             const Xapian::Stem& stem) {
   BestSection best;
   Score best_score;
+  enum class From { kText, kCode, kOpening } best_from = From::kOpening;
   for (std::size_t i = 0; i < record.sections.size(); ++i) {
     const SectionRecord& s = record.sections[i];
     std::string title = Snip(mset, s.title, stem, true);
@@ -72,8 +108,15 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     if (score > best_score) {
       best_score = score;
       best.index = i;
-      best.snippet = !text.empty() ? text : !code.empty() ? code : Snip(mset, s.text, stem, false);
+      best_from = !text.empty() ? From::kText : !code.empty() ? From::kCode : From::kOpening;
     }
+  }
+  if (best_score.distinct > 0) {
+    // The shown snippet, made once, with the background model (it prefers
+    // windows with rarer words among those holding the matches).
+    const SectionRecord& s = record.sections[best.index];
+    best.snippet = Snip(mset, best_from == From::kCode ? s.code : s.text, stem,
+                        best_from != From::kOpening, Model::kBackground);
   }
   if (best_score.distinct == 0) {
     // Nothing matched in the text (a title, speaker or event match): the
@@ -81,7 +124,7 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     best.index = 0;
     for (const SectionRecord& s : record.sections) {
       if (!s.text.empty()) {
-        best.snippet = Snip(mset, s.text, stem, false);
+        best.snippet = Snip(mset, s.text, stem, false, Model::kBackground);
         break;
       }
     }

@@ -27,6 +27,12 @@ struct BestSection {
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
                             const Xapian::Stem& stem);
 
+// A stemmer for `language` that remembers the stems it made: a snippet
+// stems every word of the text it is made from, and hits share most words.
+// The memory is cleared past 200,000 words. Not thread-safe (one per
+// Searcher). Throws Xapian::InvalidArgumentError for an unknown language.
+Xapian::Stem CachingStem(const std::string& language);
+
 // Completions of the last word of `prefix`: speakers, events and words of
 // the index that start with it, most frequent first, as whole queries.
 std::vector<std::string> SuggestCompletions(const Xapian::Database& db, const std::string& prefix,

@@ -2,6 +2,7 @@
 // would run it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -69,6 +70,18 @@ TEST(DumpE2eTest, ReportsSkippedFilesAndGoesOn) {
   EXPECT_NE(out.text.find("big.rst:0: skipped: over the size limit"), std::string::npos)
       << out.text;
   EXPECT_NE(out.text.find("bad.rst:1: invalid UTF-8 repaired"), std::string::npos) << out.text;
+}
+
+TEST(DumpE2eTest, ParseOnlyReadsEveryNoteAndWritesNothing) {
+  testing::CommandOutput out =
+      testing::RunCommand(Indexer() + " --db /nonexistent/never-written --parse-only --json " + Data());
+  ASSERT_EQ(out.status, 0) << out.text;
+  auto stats = nlohmann::json::parse(out.text);
+  EXPECT_GT(stats["files"].get<int>(), 0);
+  EXPECT_EQ(stats["notes"].get<int>() + stats["skipped"].get<int>(), stats["files"].get<int>());
+  EXPECT_GE(stats["talks"].get<int>(), 3);  // the meetup note alone holds three
+  EXPECT_GT(stats["bytes"].get<int>(), 0);
+  EXPECT_FALSE(std::filesystem::exists("/nonexistent/never-written"));
 }
 
 }  // namespace
