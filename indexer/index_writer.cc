@@ -1,5 +1,6 @@
 #include "index_writer.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "talksearch/errors.h"
@@ -10,6 +11,27 @@ namespace {
 
 std::string Key(const std::string& path) { return std::string(schema::kFileKey) + path; }
 
+// A folder holding only Xapian's files but no "iamglass" is a database
+// whose creation was killed before its first commit: start it again.
+bool WasKilledBeingCreated(const std::filesystem::path& db) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(db, ec) || std::filesystem::exists(db / "iamglass", ec)) {
+    return false;
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(db, ec)) {
+    std::string name = entry.path().filename().string();
+    std::string stem = name.substr(0, name.find('.'));
+    static constexpr std::string_view kXapianFiles[] = {
+        "flintlock", "postlist", "termlist", "docdata", "position", "spelling", "synonym"};
+    bool temporary = name.ends_with(".tmp");  // "v.tmp": iamglass being written
+    if (!temporary && std::find(std::begin(kXapianFiles), std::end(kXapianFiles), stem) ==
+                          std::end(kXapianFiles)) {
+      return false;
+    }
+  }
+  return !ec;
+}
+
 Xapian::WritableDatabase OpenWritable(const std::filesystem::path& db) {
   std::error_code ec;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
@@ -17,7 +39,8 @@ Xapian::WritableDatabase OpenWritable(const std::filesystem::path& db) {
     throw IndexError("cannot create the folder of the index at " + db.string() + ": " +
                      ec.message());
   }
-  return Xapian::WritableDatabase(db.string(), Xapian::DB_CREATE_OR_OPEN);
+  int action = WasKilledBeingCreated(db) ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+  return Xapian::WritableDatabase(db.string(), action);
 }
 
 }  // namespace

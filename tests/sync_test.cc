@@ -246,6 +246,19 @@ TEST_F(SyncTest, SecondWriterGetsAClearMessage) {
   }
 }
 
+TEST(SyncErrorsTest, ADatabaseKilledBeforeItsFirstCommitIsStartedAgain) {
+  // What an indexer killed while creating the database leaves: Xapian's
+  // lock and temporary tables, no "iamglass". The next run must not fail.
+  IndexFixture index;
+  index.Write("a.rst", TalkNote("Alpha talk", "zebras"));
+  std::filesystem::create_directories(index.db());
+  testing::WriteFile(index.db() / "flintlock", "");
+  testing::WriteFile(index.db() / "postlist.glass", "partial");
+  testing::WriteFile(index.db() / "v.tmp", "partial");
+  ExpectCounts(index.Sync(), {1, 0, 0, 0, 0});
+  EXPECT_TRUE(index.HasTalk("a.rst"));
+}
+
 TEST(SyncErrorsTest, MissingNotesFolderIsAnInvalidArgument) {
   IndexFixture index;
   IndexOptions options = index.Options();
