@@ -94,6 +94,14 @@ std::string Printable(const std::string& query) {
   return query.size() > 60 ? out + "... (" + std::to_string(query.size()) + " bytes)" : out;
 }
 
+// A snippet is escaped text with <mark> and </mark> added, nothing else.
+void ExpectEscapedSnippet(std::string snippet) {
+  for (std::string_view mark : {"<mark>", "</mark>"}) {
+    for (std::size_t at; (at = snippet.find(mark)) != std::string::npos;) snippet.erase(at, mark.size());
+  }
+  EXPECT_EQ(snippet.find_first_of("<>"), std::string::npos) << snippet;
+}
+
 class BadQueriesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -131,6 +139,7 @@ TEST_F(BadQueriesTest, SearcherAnswersEachWithResultsOrAClearError) {
       EXPECT_EQ(response.query, query);
       EXPECT_LE(response.hits.size(), 10u);
       EXPECT_NO_THROW(nlohmann::json::parse(ToJson(response)));
+      for (const Hit& hit : response.hits) ExpectEscapedSnippet(hit.snippet);
       ++answered;
     } catch (const InvalidArgument& e) {
       EXPECT_GT(std::string(e.what()).size(), 10u) << "an error says what was wrong";
