@@ -1,0 +1,94 @@
+// searchd: serves a talksearch index over HTTP (JSON API and web page).
+// A thin main: options in (flags, environment, config file), the server
+// started, stopped on SIGINT or SIGTERM, an exit code out.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <iostream>
+
+#include "server.h"
+#include "talksearch/errors.h"
+#include "talksearch/paths.h"
+
+namespace {
+
+void AddOptions(CLI::App& app, talksearch::ServerOptions& o) {
+  app.set_config("--config", "", "Read settings from a TOML or INI file (e.g. port = 8080)");
+  app.add_option("--db", o.db, "The index folder")->envname("TALKSEARCH_DB")->capture_default_str();
+  app.add_option("--listen", o.listen, "Address to listen on")
+      ->envname("TALKSEARCH_LISTEN")
+      ->capture_default_str();
+  app.add_option("--port", o.port, "Port to listen on; 0 picks a free one")
+      ->envname("TALKSEARCH_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "Worker threads (default: 2 per core, at least 8)")
+      ->envname("TALKSEARCH_THREADS")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--base-url", o.base_url, "Link hits to BASE/<path>.html#<anchor>")
+      ->envname("TALKSEARCH_BASE_URL");
+  app.add_option("--language", o.language, "Stemming language of the index")
+      ->envname("TALKSEARCH_LANGUAGE")
+      ->capture_default_str();
+  app.add_option("--cors-origin", o.cors_origin, "Allow this origin to call the API (CORS)")
+      ->envname("TALKSEARCH_CORS_ORIGIN");
+  app.add_flag("--quiet", o.quiet, "Do not log each request")->envname("TALKSEARCH_QUIET");
+  app.footer(
+      "Every option can also be set in the environment (TALKSEARCH_PORT, ...) or in the\n"
+      "--config file. Exit codes: 0 stopped by SIGINT/SIGTERM, 1 the index or the address\n"
+      "cannot be used, 2 a bad setting.");
+}
+
+std::string HostForUrl(const std::string& listen) {
+  return listen.find(':') != std::string::npos ? "[" + listen + "]" : listen;
+}
+
+// Waits for SIGINT or SIGTERM (blocked in every thread, so only this wait
+// sees them): true. False when the server stopped by itself.
+bool WaitForSignal(const sigset_t& signals, talksearch::Server& server) {
+  const timespec tick{0, 200'000'000};
+  while (server.running()) {
+    if (sigtimedwait(&signals, nullptr, &tick) > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"searchd: a search server for a talksearch index"};
+  talksearch::ServerOptions options;
+  options.db = talksearch::DefaultDatabasePath();
+  AddOptions(app, options);
+  CLI11_PARSE(app, argc, argv);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    talksearch::Server server(options);
+    server.Start();
+    std::cout << "talksearch serving http://" << HostForUrl(options.listen) << ":" << server.port()
+              << std::endl;
+    bool signalled = WaitForSignal(signals, server);
+    server.Stop();  // lets requests in flight finish
+    if (!signalled) {
+      std::cerr << "searchd: the server stopped unexpectedly\n";
+      return 1;
+    }
+  } catch (const talksearch::InvalidArgument& e) {
+    std::cerr << "searchd: " << e.what() << "\n";
+    return 2;
+  } catch (const talksearch::IndexError& e) {
+    std::cerr << "searchd: --db: " << e.what() << "\n";
+    return 1;
+  } catch (const talksearch::Error& e) {
+    std::cerr << "searchd: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

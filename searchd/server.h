@@ -1,0 +1,87 @@
+// The HTTP server of searchd: the JSON API and the web page over one index.
+//
+// A Server answers GET /search, /suggest, /similar, /talk, /health, /stats,
+// /metrics and / (the page) from a pool of worker threads, each request with
+// a Searcher of its own that follows the index's newest committed revision.
+// Every answer to a bad request is 4xx with {"error": "..."}; nothing a
+// client sends makes it fail. Tests run it in-process on port 0.
+#ifndef TALKSEARCH_SEARCHD_SERVER_H_
+#define TALKSEARCH_SEARCHD_SERVER_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace talksearch {
+
+// What a client may send and how long it may take.
+struct ServerLimits {
+  std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
+  // Longer request targets get 414. cpp-httplib itself stops at 8192.
+  std::size_t max_uri_bytes = 8192;
+  std::chrono::seconds read_timeout{5};   // to receive a request
+  std::chrono::seconds write_timeout{5};  // to send an answer
+  // An idle connection is closed after this. It holds a worker meanwhile,
+  // and Stop() waits for it (cpp-httplib 0.11), so keep it short.
+  std::chrono::seconds keep_alive_timeout{2};
+  std::size_t keep_alive_max_requests = 100;  // then the connection is closed
+};
+
+struct ServerOptions {
+  std::string db;                    // the index folder
+  std::string language = "english";  // stemming; must match the indexer's
+  std::string listen = "127.0.0.1";  // address to bind
+  int port = 8080;                   // 0: any free port (see Server::port())
+  int threads = 0;                   // workers; 0: a default from the core count
+  std::string base_url;              // hits link to BASE/<path>.html#<anchor>
+  bool quiet = false;                // no request log
+  std::string cors_origin;           // Access-Control-Allow-Origin; empty: no CORS
+  ServerLimits limits;
+  // How often a worker's Searcher looks for a newer index revision.
+  std::chrono::milliseconds refresh_interval{100};
+  // Receives each line of the request log and each error (without '\n'),
+  // from any worker thread, one call at a time. Empty: standard error.
+  std::function<void(const std::string& line)> log;
+};
+
+// Throws InvalidArgument, naming the setting ("--port must be ..."), when an
+// option cannot work. Does not touch the index or the network.
+void ValidateServerOptions(const ServerOptions& options);
+
+class Server {
+ public:
+  // Validates the options and opens the index once to check it. Throws
+  // InvalidArgument (a bad setting) or IndexError (no usable index).
+  explicit Server(ServerOptions options);
+  ~Server();  // stops the server if it runs
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts answering on a thread of its own; returns once the
+  // server accepts connections. Throws Error when the address cannot be
+  // bound.
+  void Start();
+
+  // The port bound by Start() (the chosen one when options.port was 0).
+  int port() const;
+
+  // True between Start() and Stop() (or a failure of the listener).
+  bool running() const;
+
+  // Stops accepting, lets requests in flight finish, and returns when the
+  // workers are done. Safe to call more than once, and from any thread.
+  void Stop();
+
+  // Blocks until the server has stopped.
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace talksearch
+
+#endif  // TALKSEARCH_SEARCHD_SERVER_H_

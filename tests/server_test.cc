@@ -1,0 +1,377 @@
+// The HTTP server in-process on a free port over a small index: every
+// endpoint, every bad request, escaping, CORS, metrics, logging, timeouts
+// and a live index that changes while it is queried.
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "server_test_util.h"
+#include "talksearch/errors.h"
+
+namespace talksearch {
+namespace {
+
+using nlohmann::json;
+using testing::Eventually;
+
+// A server on port 0 over a fresh copy of the sample index.
+class RunningServer {
+ public:
+  explicit RunningServer(ServerOptions options = {}) {
+    options.db = sample_.db().string();
+    options.port = 0;
+    options.threads = 4;
+    options.log = [this](const std::string& line) {
+      std::lock_guard lock(log_mutex_);
+      log_ += line + "\n";
+    };
+    server_ = std::make_unique<Server>(options);
+    server_->Start();
+  }
+  ~RunningServer() { server_->Stop(); }
+
+  const testing::SampleIndex& sample() const { return sample_; }
+  Server& server() { return *server_; }
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_read_timeout(std::chrono::seconds(5));
+    return client;
+  }
+  // The log so far (a request is logged just after its answer is sent).
+  std::string Log() const {
+    std::lock_guard lock(log_mutex_);
+    return log_;
+  }
+
+ private:
+  testing::SampleIndex sample_;
+  mutable std::mutex log_mutex_;
+  std::string log_;
+  std::unique_ptr<Server> server_;
+};
+
+struct Case {
+  std::string target;
+  int status;
+  std::vector<std::string> keys;  // in the JSON body
+};
+
+std::string Repeat(char c, std::size_t n) { return std::string(n, c); }
+
+const std::string kMetaTalk = "socalpiggies/2011-06-06-dreamhost.rst%231";
+
+std::vector<Case> Cases() {
+  const std::vector<std::string> error = {"error"};
+  return {
+      {"/search?q=metaclass", 200, {"query", "corrected", "total", "hits", "facets"}},
+      {"/search?q=", 200, {"hits"}},
+      {"/search?q=metaclass&page=2&limit=1&sort=newest", 200, {"hits"}},
+      {"/search?q=class&event=Socal%20Python%20meetup%20at%20Dreamhost&event=talks&year=2011",
+       200,
+       {"hits"}},
+      {"/search?q=celery&speaker=Ask%20Example&from=2012&to=2012-12-31", 200, {"hits"}},
+      {"/search?q=%22unbalanced", 200, {"hits"}},
+      {"/search?q=a%00b", 200, {"hits"}},
+      {"/search?q=metaclas", 200, {"corrected"}},
+      {"/search", 400, error},
+      {"/search?q=" + Repeat('a', 1001), 400, error},
+      {"/search?q=" + Repeat('a', 20000), 414, error},
+      {"/search?q=a&limit=101", 400, error},
+      {"/search?q=a&limit=0", 400, error},
+      {"/search?q=a&limit=ten", 400, error},
+      {"/search?q=a&limit=", 400, error},
+      {"/search?q=a&page=-1", 400, error},
+      {"/search?q=a&page=0", 400, error},
+      {"/search?q=a&page=two", 400, error},
+      {"/search?q=a&page=99999999999999999999", 400, error},
+      {"/search?q=a&page=101&limit=100", 400, error},
+      {"/search?q=a&sort=sideways", 400, error},
+      {"/search?q=a&from=yesterday", 400, error},
+      {"/search?q=%FF", 400, error},
+      {"/search?q=a&event=%C3%28", 400, error},
+      {"/search?q=a&%ED%A0%80=1", 400, error},
+      {"/suggest?q=meta", 200, {"query", "suggestions"}},
+      {"/suggest", 400, error},
+      {"/suggest?q=a&limit=51", 400, error},
+      {"/similar?id=" + kMetaTalk, 200, {"hits"}},
+      {"/similar?id=nope", 404, error},
+      {"/similar?id=nope%230", 404, error},
+      {"/similar?id=socalpiggies/2011-06-06-dreamhost.rst%23x", 404, error},
+      {"/talk?id=socalpiggies/2011-06-06-dreamhost.rst%23", 404, error},
+      {"/similar?id=" + kMetaTalk + "&limit=1000", 400, error},
+      {"/similar", 400, error},
+      {"/talk?id=" + kMetaTalk, 200, {"id", "talk", "speakers", "sections"}},
+      {"/talk?id=socalpiggies/2011-06-06-dreamhost.rst%2399", 404, error},
+      {"/talk?id=" + Repeat('x', 1001), 400, error},
+      {"/health", 200, {"status", "revision", "talks"}},
+      {"/stats", 200, {"talks", "events", "years", "speakers"}},
+      {"/nope", 404, error},
+      {"/%FF", 400, error},
+      {"/search/", 404, error},
+  };
+}
+
+TEST(ServerTest, AnswersEachRequestWithItsStatusAndJsonKeys) {
+  RunningServer s;
+  httplib::Client client = s.Client();
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.target.substr(0, 80));
+    httplib::Result res = client.Get(c.target.c_str());
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, c.status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+    json body = json::parse(res->body, nullptr, false);
+    ASSERT_FALSE(body.is_discarded()) << res->body;
+    for (const std::string& key : c.keys)
+      EXPECT_TRUE(body.contains(key)) << key << ": " << res->body;
+    if (c.status >= 400) {
+      EXPECT_FALSE(body["error"].get<std::string>().empty());
+    }
+  }
+}
+
+TEST(ServerTest, SearchFindsTheTalkWithSnippetAndFacets) {
+  RunningServer s;
+  auto res = s.Client().Get("/search?q=metaclass");
+  ASSERT_TRUE(res);
+  json body = json::parse(res->body);
+  ASSERT_GE(body["hits"].size(), 1u);
+  EXPECT_EQ(body["hits"][0]["talk"], "Metaclasses: Look behind the curtain");
+  EXPECT_NE(body["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos);
+  EXPECT_EQ(body["facets"]["event"][0]["value"], testing::kSeedEvent);
+}
+
+TEST(ServerTest, RepeatedFilterMeansOr) {
+  RunningServer s;
+  auto one = json::parse(s.Client().Get("/search?q=&event=talks")->body);
+  auto both =
+      json::parse(s.Client()
+                      .Get("/search?q=&event=talks&event=Socal%20Python%20meetup%20at%20Dreamhost")
+                      ->body);
+  EXPECT_EQ(one["total"], 3);
+  EXPECT_EQ(both["total"], testing::kSampleTalks);
+}
+
+TEST(ServerTest, ScriptInANoteReachesNoSnippetUnescaped) {
+  RunningServer s;
+  auto res = s.Client().Get("/search?q=alert");
+  ASSERT_TRUE(res);
+  json body = json::parse(res->body);
+  ASSERT_EQ(body["hits"].size(), 1u);
+  std::string snippet = body["hits"][0]["snippet"];
+  EXPECT_EQ(snippet.find("<script"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("&lt;script&gt;"), std::string::npos) << snippet;
+}
+
+TEST(ServerTest, OtherMethodsGet405AndNeverA500) {
+  RunningServer s;
+  auto res = s.Client().Post("/search?q=a", "x", "text/plain");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_TRUE(json::parse(res->body).contains("error"));
+}
+
+TEST(ServerTest, ArbitraryBytesInParametersNeverGiveA500) {
+  RunningServer s;
+  httplib::Client client = s.Client();
+  std::mt19937 random(7);
+  for (int i = 0; i < 300; ++i) {
+    std::string target = "/search?q=";
+    for (int k = 0, n = static_cast<int>(random() % 12); k < n; ++k) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned>(random() % 256));
+      target += random() % 3 == 0 ? std::string(1, "*\"()-+:"[random() % 7]) : std::string(hex);
+    }
+    target += i % 2 ? "&page=" + std::to_string(random() % 200) : "&sort=oldest";
+    auto res = client.Get(target.c_str());
+    ASSERT_TRUE(res) << target;
+    EXPECT_LT(res->status, 500) << target << " " << res->body;
+  }
+}
+
+TEST(ServerTest, HealthReportsRevisionAndTalks) {
+  RunningServer s;
+  json body = json::parse(s.Client().Get("/health")->body);
+  EXPECT_EQ(body["talks"], testing::kSampleTalks);
+  EXPECT_GE(body["revision"], 1);
+}
+
+// A request is counted once its answer is sent, so the counts are polled.
+TEST(ServerTest, MetricsAreInPrometheusText) {
+  RunningServer s;
+  httplib::Client client = s.Client();
+  client.Get("/search?q=metaclass");
+  client.Get("/nope");
+  const std::string search_ok =
+      "talksearch_http_requests_total{endpoint=\"/search\",code=\"200\"} 1\n";
+  const std::string other_404 =
+      "talksearch_http_requests_total{endpoint=\"other\",code=\"404\"} 1\n";
+  std::string text, type;
+  EXPECT_TRUE(Eventually([&] {
+    auto res = client.Get("/metrics");
+    if (!res || res->status != 200) return false;
+    text = res->body;
+    type = res->get_header_value("Content-Type");
+    return text.find(search_ok) != std::string::npos && text.find(other_404) != std::string::npos;
+  })) << text;
+  EXPECT_EQ(type.rfind("text/plain", 0), 0u) << type;
+  EXPECT_NE(text.find("talksearch_http_request_duration_seconds_bucket{endpoint=\"/search\","
+                      "le=\"+Inf\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("# TYPE talksearch_http_request_duration_seconds histogram"),
+            std::string::npos);
+  EXPECT_NE(text.find("talksearch_index_revision "), std::string::npos);
+}
+
+TEST(ServerTest, CorsHeadersOnlyWhenAnOriginIsSet) {
+  RunningServer plain;
+  auto res = plain.Client().Get("/health");
+  EXPECT_FALSE(res->has_header("Access-Control-Allow-Origin"));
+  ServerOptions options;
+  options.cors_origin = "https://talks.example.org";
+  RunningServer cors(options);
+  res = cors.Client().Get("/health");
+  EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://talks.example.org");
+  res = cors.Client().Options("/search");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_NE(res->get_header_value("Access-Control-Allow-Methods").find("GET"), std::string::npos);
+}
+
+TEST(ServerTest, PageIsServedWithANoncedContentSecurityPolicy) {
+  RunningServer s;
+  auto first = s.Client().Get("/");
+  auto second = s.Client().Get("/");
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  std::string csp = first->get_header_value("Content-Security-Policy");
+  std::size_t at = csp.find("'nonce-");
+  ASSERT_NE(at, std::string::npos) << csp;
+  std::string nonce = csp.substr(at + 7, csp.find('\'', at + 7) - at - 7);
+  EXPECT_NE(first->body.find("<script nonce=\"" + nonce + "\">"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_NE(second->get_header_value("Content-Security-Policy"), csp);
+}
+
+TEST(ServerTest, LogsOneLinePerRequestUnlessQuiet) {
+  RunningServer s;
+  s.Client().Get("/health");
+  s.Client().Get("/search?q=%FF");
+  EXPECT_TRUE(Eventually([&] { return s.Log().find("GET /search 400 ") != std::string::npos; }))
+      << s.Log();
+  EXPECT_TRUE(Eventually([&] { return s.Log().find("GET /health 200 ") != std::string::npos; }));
+  EXPECT_NE(s.Log().find("ms\n"), std::string::npos);
+  ServerOptions options;
+  options.quiet = true;
+  RunningServer quiet(options);
+  quiet.Client().Get("/health");
+  quiet.server().Stop();
+  EXPECT_EQ(quiet.Log(), "");
+}
+
+TEST(ServerTest, BadSettingsAreNamed) {
+  struct Bad {
+    std::function<void(ServerOptions&)> change;
+    std::string names;
+  };
+  const Bad bad[] = {
+      {[](ServerOptions& o) { o.port = -1; }, "--port"},
+      {[](ServerOptions& o) { o.port = 65536; }, "--port"},
+      {[](ServerOptions& o) { o.threads = -2; }, "--threads"},
+      {[](ServerOptions& o) { o.threads = 5000; }, "--threads"},
+      {[](ServerOptions& o) { o.listen = "example.org"; }, "--listen"},
+      {[](ServerOptions& o) { o.base_url = "ftp://notes"; }, "--base-url"},
+      {[](ServerOptions& o) { o.cors_origin = "https://a\r\nSet-Cookie: x"; }, "--cors-origin"},
+      {[](ServerOptions& o) { o.db = ""; }, "--db"},
+  };
+  for (const Bad& b : bad) {
+    ServerOptions options;
+    options.db = "db";
+    b.change(options);
+    try {
+      ValidateServerOptions(options);
+      ADD_FAILURE() << "accepted a bad " << b.names;
+    } catch (const InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(b.names), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ServerTest, MissingIndexFailsBeforeListening) {
+  testing::TempDir dir;
+  ServerOptions options;
+  options.db = (dir.path() / "no-such-db").string();
+  options.port = 0;
+  EXPECT_THROW(Server server(options), IndexError);
+}
+
+TEST(ServerTest, IdleConnectionsAreClosed) {
+  ServerOptions options;
+  options.limits.read_timeout = std::chrono::seconds(1);
+  options.limits.keep_alive_timeout = std::chrono::seconds(1);
+  RunningServer s(options);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(s.server().port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval wait{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  auto start = std::chrono::steady_clock::now();
+  char byte;
+  ssize_t n = ::recv(fd, &byte, 1, 0);  // sends nothing: the server should hang up
+  auto waited = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  EXPECT_EQ(n, 0);
+  EXPECT_LT(waited, std::chrono::seconds(5));
+}
+
+// A running server follows the index: a talk committed while it serves is
+// found within a second, and no request fails while the index changes.
+TEST(ServerTest, AnswersFromTheLatestCommitWithoutRestart) {
+  RunningServer s;
+  auto count = [&](httplib::Client& client, const char* target) {
+    auto res = client.Get(target);
+    if (!res || res->status != 200) return -1;
+    return json::parse(res->body)["total"].get<int>();
+  };
+  httplib::Client client = s.Client();
+  ASSERT_EQ(count(client, "/search?q=zeppelin"), 0);
+
+  std::atomic<bool> done = false;
+  std::atomic<int> answered = 0, failed = 0;
+  std::thread reader([&] {
+    httplib::Client c = s.Client();
+    while (!done) (count(c, "/search?q=metaclass") > 0 ? answered : failed)++;
+  });
+  const testing::SampleIndex& sample = s.sample();
+  for (int i = 0; i < 4; ++i) {  // several commits, so old revisions go away
+    sample.WriteNote("talks/churn.rst", "Churn " + std::to_string(i), "churn" + std::to_string(i));
+    testing::CommandOutput out = sample.RunIndexer();
+    EXPECT_EQ(out.status, 0) << out.text;  // no ASSERT: the reader must be joined
+  }
+  sample.WriteNote("new/zeppelin.rst", "Zeppelin airships in Python", "zeppelin");
+  testing::CommandOutput out = sample.RunIndexer();
+  EXPECT_EQ(out.status, 0) << out.text;
+  auto committed = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Eventually([&] { return count(client, "/search?q=zeppelin") == 1; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - committed, std::chrono::seconds(1));
+  done = true;
+  reader.join();
+  EXPECT_GT(answered, 0);
+  EXPECT_EQ(failed, 0);
+}
+
+}  // namespace
+}  // namespace talksearch
