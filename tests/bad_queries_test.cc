@@ -6,11 +6,17 @@
 // A command timeout, not a timing assertion, bounds the batch.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <httplib.h>
+
+#include <mutex>
+
+#include "server.h"
 #include "talksearch/errors.h"
 #include "talksearch/index.h"
 #include "talksearch/search.h"
@@ -186,6 +192,56 @@ TEST_F(BadQueriesTest, SearchBatchAnswersEachWithOneJsonLine) {
   EXPECT_EQ(i, queries.size()) << "one line per query";
   nlohmann::json last = nlohmann::json::parse(out.text.substr(out.text.rfind('\n', out.text.size() - 2) + 1));
   EXPECT_FALSE(last["hits"].empty()) << "the good query after them is answered";
+}
+
+// Every byte as %XX: what a client sends for any query.
+std::string PercentEncoded(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    char hex[4];
+    std::snprintf(hex, sizeof hex, "%%%02X", c);
+    out += hex;
+  }
+  return out;
+}
+
+TEST_F(BadQueriesTest, GetSearchAnswersEachWithJsonAndNoServerError) {
+  ServerOptions options;
+  options.db = db().string();
+  options.port = 0;
+  options.threads = 2;
+  std::mutex log_mutex;
+  std::string log;
+  options.log = [&](const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    log += line + "\n";
+  };
+  Server server(options);
+  server.Start();
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(std::chrono::seconds(30));
+  std::map<int, int> statuses;
+  for (const std::string& query : HostileQueries()) {
+    SCOPED_TRACE(Printable(query));
+    httplib::Result res = client.Get("/search?q=" + PercentEncoded(query));
+    ASSERT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
+    ++statuses[res->status];
+    EXPECT_TRUE(res->status == 200 || (res->status >= 400 && res->status < 500)) << res->status;
+    nlohmann::json body = nlohmann::json::parse(res->body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << res->body.substr(0, 200);
+    if (res->status == 200) {
+      EXPECT_TRUE(body["hits"].is_array());
+    } else {
+      EXPECT_GT(body.value("error", "").size(), 10u) << res->body;
+    }
+  }
+  httplib::Result good = client.Get("/search?q=gevent");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200);
+  server.Stop();
+  for (const auto& [status, count] : statuses) std::cout << status << ": " << count << " queries\n";
+  std::lock_guard lock(log_mutex);
+  EXPECT_EQ(log.find("error:"), std::string::npos) << "the server logged a bug:\n" << log;
 }
 
 }  // namespace
