@@ -1,14 +1,10 @@
 // From a file to a Note: format by extension, size and binary checks, UTF-8
 // repair, the format's outline parser, then the structure rules.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "outline.h"
+#include "read_file.h"
 #include "structure.h"
 #include "talksearch/parse.h"
 #include "text_util.h"
@@ -73,46 +69,6 @@ ParseResult Skip(const std::string& path, std::string reason) {
   return result;
 }
 
-// Reads a whole regular file without blocking on FIFOs or devices.
-bool ReadRegularFile(const fs::path& file, std::size_t limit, std::string* text,
-                     std::string* error) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return *error = std::strerror(errno), false;
-  struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0;
-  if (ok && !S_ISREG(st.st_mode)) {
-    *error = "not a regular file";
-    ::close(fd);
-    return false;
-  }
-  if (ok && static_cast<std::size_t>(st.st_size) > limit) {
-    *error = "over the size limit (" + std::to_string(st.st_size) + " bytes > " +
-             std::to_string(limit) + ")";
-    ::close(fd);
-    return false;
-  }
-  text->clear();
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    if (n == 0) break;
-    text->append(buf, static_cast<std::size_t>(n));
-    if (text->size() > limit) {
-      *error = "over the size limit (grew while being read)";
-      ::close(fd);
-      return false;
-    }
-  }
-  ::close(fd);
-  return true;
-}
-
 std::string RelativePath(const fs::path& root, const fs::path& file) {
   std::error_code ec;
   fs::path rel = fs::relative(file, root, ec);
@@ -144,11 +100,19 @@ NoteReader::NoteReader(fs::path root, ParseOptions options)
 
 ParseResult NoteReader::Read(const fs::path& file) {
   fs::path absolute = fs::absolute(file).lexically_normal();
+  std::string text;
+  if (FormatForPath(absolute)) {
+    std::string error = ReadRegularFile(absolute, options_.max_file_bytes, text);
+    if (!error.empty()) return Skip(RelativePath(root_, absolute), error);
+  }
+  return Parse(absolute, std::move(text));
+}
+
+ParseResult NoteReader::Parse(const fs::path& file, std::string text) {
+  fs::path absolute = fs::absolute(file).lexically_normal();
   std::string rel = RelativePath(root_, absolute);
   std::optional<Format> format = FormatForPath(absolute);
   if (!format) return Skip(rel, "unknown extension '" + absolute.extension().string() + "'");
-  std::string text, error;
-  if (!ReadRegularFile(absolute, options_.max_file_bytes, &text, &error)) return Skip(rel, error);
   std::string event = absolute.stem() == "index" ? "" : FolderEvent(absolute.parent_path());
   ParseResult result = ParseNoteText(std::move(text), *format, rel, event);
   if (result.note && absolute.stem() == "index" && !result.note->title.empty()) {
@@ -165,8 +129,8 @@ std::string NoteReader::FolderEvent(const fs::path& dir) {
   std::string event;
   for (std::string_view name : {"index.rst", "index.md", "index.txt", "index.html"}) {
     fs::path index = dir / name;
-    std::string text, error;
-    if (!ReadRegularFile(index, options_.max_file_bytes, &text, &error)) continue;
+    std::string text;
+    if (!ReadRegularFile(index, options_.max_file_bytes, text).empty()) continue;
     RepairUtf8(text);
     Outline outline = ParseOutline(text, *FormatForPath(index));
     auto heading = std::find_if(outline.blocks.begin(), outline.blocks.end(),

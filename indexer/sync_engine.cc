@@ -10,41 +10,12 @@
 #include <thread>
 
 #include "ordered_pool.h"
+#include "read_file.h"
 #include "talksearch/errors.h"
 #include "walk.h"
 
 namespace talksearch {
 namespace {
-
-// Reads a regular file whole. Opened non-blocking and checked after the
-// open, so a file swapped for a FIFO since the walk never blocks us.
-// Returns an error message, or "" on success.
-std::string ReadRegularFile(const std::filesystem::path& path, std::string& bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return std::strerror(errno);
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return "not a regular file";
-  }
-  bytes.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t got = 0;
-  for (;;) {
-    if (got == bytes.size()) bytes.resize(got + 4096);  // it grew since the fstat
-    ssize_t n = read(fd, bytes.data() + got, bytes.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string error = std::strerror(errno);
-      close(fd);
-      return error;
-    }
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  close(fd);
-  bytes.resize(got);
-  return "";
-}
 
 bool HasIgnoredFolder(const std::string& rel) {
   std::size_t start = 0;
@@ -124,11 +95,14 @@ std::filesystem::path SyncEngine::DisplayPath(const std::string& path) const {
   return roots_[located->first].dir / located->second;
 }
 
-void SyncEngine::Walk(std::size_t root, const std::string& rel_dir,
-                      std::vector<Found>& found) const {
+void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found) {
   std::vector<WalkEntry> entries;
-  WalkNotes(roots_[root].dir, rel_dir, entries);
+  std::vector<WalkSkip> skipped;
+  WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
   for (WalkEntry& entry : entries) found.push_back({root, StoredPath(root, entry.rel), entry.st});
+  for (WalkSkip& skip : skipped) {
+    walk_skips_.emplace_back(StoredPath(root, skip.rel), std::move(skip.reason));
+  }
 }
 
 SyncStats SyncEngine::SyncAll() {
@@ -204,6 +178,12 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   last_progress_ = run_start_;
   SyncStats stats;
   stats.rebuilt = writer_.rebuilt();
+  // What the walk passed over (FIFOs, symlink loops...) is reported, never read.
+  for (const auto& [path, reason] : walk_skips_) {
+    ++stats.skipped;
+    Report(FileEvent::Kind::kSkipped, path, 0, reason, stats);
+  }
+  walk_skips_.clear();
   const std::int64_t now = NowNs();
   for (NotesRoot& root : roots_) {
     root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
@@ -246,6 +226,12 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   for (Task& task : settled) {
     if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
       task.force = true;
+      tasks.push_back(std::move(task));
+      ++progress_total_;
+    } else if (IsOverSizeLimit(task.old->skipped) !=
+               (task.stat.size > options_.parse.max_file_bytes)) {
+      // Skipped for its size under another limit, or indexed under a
+      // higher one: the limit changed, so the file is looked at again.
       tasks.push_back(std::move(task));
       ++progress_total_;
     } else if (task.old->skipped.empty()) {
@@ -311,12 +297,13 @@ SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& bu
     return std::move(result);
   };
   if (task.stat.size > options_.parse.max_file_bytes) {
-    return skip("over the size limit (" + std::to_string(task.stat.size) + " bytes > " +
-                std::to_string(options_.parse.max_file_bytes) + ")");
+    return skip(OverSizeLimit(task.stat.size, options_.parse.max_file_bytes));
   }
+  // Read once: what is hashed is what is parsed.
   std::string bytes;
-  if (std::string error = ReadRegularFile(abs, bytes); !error.empty()) {
-    return skip("cannot read: " + error);
+  if (std::string error = ReadRegularFile(abs, options_.parse.max_file_bytes, bytes);
+      !error.empty()) {
+    return skip(IsOverSizeLimit(error) ? error : "cannot read: " + error);
   }
   result.state.hash = HashBytes(bytes);
   if (task.old && task.old->hash == result.state.hash && !task.force) {
@@ -326,7 +313,7 @@ SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& bu
     return result;
   }
   try {
-    ParseResult parsed = root.reader->Read(abs);
+    ParseResult parsed = root.reader->Parse(abs, std::move(bytes));
     result.diagnostics = std::move(parsed.diagnostics);
     if (!parsed.note) return skip(parsed.skipped.empty() ? "not a note" : parsed.skipped);
     Note& note = *parsed.note;

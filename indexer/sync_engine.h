@@ -62,7 +62,9 @@ class SyncEngine {
   // The root holding a stored path and the path relative to it.
   std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
   std::filesystem::path DisplayPath(const std::string& path) const;
-  void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found) const;
+  // Appends the files below `rel_dir` of root `root` to `found`, and what the
+  // walk passed over to walk_skips_ (reported by the next Run).
+  void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found);
   SyncStats Run(std::vector<Found> found, std::map<std::string, FileState> recorded);
   TaskResult Process(const Task& task, DocumentBuilder& builder) const;
   // Parses `tasks` in parallel and writes them in order. The folders of the
@@ -82,6 +84,7 @@ class SyncEngine {
   std::size_t writes_ = 0;  // files written since the last commit
   bool committed_ = false;  // a batch was committed during this run
   std::vector<std::pair<std::string, FileState>> deferred_;
+  std::vector<std::pair<std::string, std::string>> walk_skips_;  // stored path, reason
   std::chrono::steady_clock::time_point run_start_, last_progress_;
   std::size_t progress_done_ = 0, progress_total_ = 0;
 };

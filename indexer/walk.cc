@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -16,15 +18,21 @@ using DirId = std::pair<dev_t, ino_t>;
 
 class Walker {
  public:
-  Walker(const std::filesystem::path& root, std::vector<WalkEntry>& out)
-      : root_(root), out_(out) {}
+  Walker(const std::filesystem::path& root, std::vector<WalkEntry>& out,
+         std::vector<WalkSkip>* skipped)
+      : root_(root), out_(out), skipped_(skipped) {}
 
   void Walk(const std::string& rel_dir) {
     std::string dir_path = rel_dir.empty() ? root_.string() : (root_ / rel_dir).string();
     int fd = open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      // A folder gone since it was listed (or seen changing) is no problem.
+      if (errno != ENOENT) Skip(rel_dir, std::string("cannot read the folder: ") + std::strerror(errno));
+      return;
+    }
     struct stat dir_st;
     if (fstat(fd, &dir_st) != 0 || !visited_.insert({dir_st.st_dev, dir_st.st_ino}).second) {
+      Skip(rel_dir, "a folder already walked by another path (a symlink loop?)");
       close(fd);
       return;
     }
@@ -52,20 +60,42 @@ class Walker {
       if (!IsIgnoredFolder(name)) subdirs.push_back(std::move(rel));
       return;
     }
-    if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) return;  // FIFO, device...
+    if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) {  // FIFO, device...
+      if (IsNoteFileName(name)) Skip(rel, "not a regular file");
+      return;
+    }
     if (type == DT_REG && !IsNoteFileName(name)) return;
     struct stat st;
-    // Follows a symlink to its target; a dangling one fails and is passed over.
-    if (fstatat(dir_fd, entry->d_name, &st, 0) != 0) return;
+    // Follows a symlink to its target.
+    if (fstatat(dir_fd, entry->d_name, &st, 0) != 0) {
+      int error = errno;
+      if (!IsNoteFileName(name)) return;
+      if (error == ENOENT && type != DT_REG) {
+        Skip(rel, "a dangling symlink (No such file or directory)");
+      } else {
+        Skip(rel, error == ELOOP ? "a symlink loop (Too many levels of symbolic links)"
+                               : std::strerror(error));
+      }
+      return;
+    }
     if (S_ISDIR(st.st_mode)) {
       if (!IsIgnoredFolder(name)) subdirs.push_back(std::move(rel));
-    } else if (S_ISREG(st.st_mode) && IsNoteFileName(name)) {
-      out_.push_back({std::move(rel), st});
+    } else if (IsNoteFileName(name)) {
+      if (S_ISREG(st.st_mode)) {
+        out_.push_back({std::move(rel), st});
+      } else {
+        Skip(rel, "not a regular file");
+      }
     }
+  }
+
+  void Skip(const std::string& rel, std::string reason) {
+    if (skipped_ != nullptr) skipped_->push_back({rel, std::move(reason)});
   }
 
   std::filesystem::path root_;
   std::vector<WalkEntry>& out_;
+  std::vector<WalkSkip>* skipped_;
   std::set<DirId> visited_;
 };
 
@@ -83,8 +113,8 @@ bool IsNoteFileName(std::string_view name) {
 }
 
 void WalkNotes(const std::filesystem::path& root, const std::string& rel_dir,
-               std::vector<WalkEntry>& out) {
-  Walker(root, out).Walk(rel_dir);
+               std::vector<WalkEntry>& out, std::vector<WalkSkip>* skipped) {
+  Walker(root, out, skipped).Walk(rel_dir);
 }
 
 }  // namespace talksearch

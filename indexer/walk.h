@@ -25,12 +25,21 @@ bool IsIgnoredFolder(std::string_view name);
 // lock), and of an extension FormatForPath accepts.
 bool IsNoteFileName(std::string_view name);
 
-// Appends the note files below `root`/`rel_dir` ("" for the root itself).
-// Symlinks are followed; a folder already visited (a symlink loop) is not
-// entered again. Only regular files are listed: FIFOs, sockets and devices
-// are never opened. Unreadable folders are passed over.
+// What the walk passed over, and why: a FIFO, socket or device with a note's
+// name, a symlink loop, a dangling symlink, a folder reached a second time,
+// an unreadable folder.
+struct WalkSkip {
+  std::string rel;  // relative to the root, '/'-separated
+  std::string reason;
+};
+
+// Appends the note files below `root`/`rel_dir` ("" for the root itself) to
+// `out`, and what it passed over to `skipped` (when not null). Symlinks are
+// followed; a folder already visited (a symlink loop) is not entered again.
+// Only regular files are listed: FIFOs, sockets and devices are never
+// opened.
 void WalkNotes(const std::filesystem::path& root, const std::string& rel_dir,
-               std::vector<WalkEntry>& out);
+               std::vector<WalkEntry>& out, std::vector<WalkSkip>* skipped = nullptr);
 
 }  // namespace talksearch
 

@@ -194,7 +194,22 @@ struct Searcher::Impl {
     } catch (const Xapian::QueryParserError&) {
       *relaxed = true;
     }
-    return parser.parse_query(text, 0);
+    return PlainWords(text);
+  }
+
+  // The query as plain words, with no operator syntax. A range the date
+  // processors refuse ("a..b", "....", "date:..date:..") fails even then:
+  // its words alone are searched.
+  Xapian::Query PlainWords(const std::string& text) {
+    try {
+      return parser.parse_query(text, 0);
+    } catch (const Xapian::QueryParserError&) {
+    }
+    std::string words = text;
+    for (char& c : words) {
+      if (!IsWordByte(c)) c = ' ';
+    }
+    return parser.parse_query(words, 0);
   }
 
   // Words that look like code (".extra()", "patch_all", "MyFirstMeta",
@@ -319,7 +334,7 @@ struct Searcher::Impl {
     if (mset.empty() && !out.relaxed && HasSyntax(r.query)) {
       // "metaclass (curtain": valid to the parser, but not what was meant.
       out.relaxed = true;
-      query = parser.parse_query(out.corrected.empty() ? r.query : out.corrected, 0);
+      query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
       mset = Match(Filtered(query, r), r, out);
     }
     out.total = mset.get_matches_estimated();

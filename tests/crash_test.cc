@@ -88,5 +88,61 @@ TEST(CrashTest, KilledIndexerLeavesAnIndexTheNextRunCompletes) {
   }
 }
 
+// The same for `indexer --watch` killed while it applies a burst of edits:
+// the database opens and passes xapian-check, and the next run brings it to
+// exactly the notes on disk (every talk carries the last edit's word).
+TEST(CrashTest, KilledWatcherMidUpdateLeavesAnIndexTheNextRunCompletes) {
+  testing::TempDir dir;
+  const fs::path notes = dir.path() / "notes";
+  const fs::path db = dir.path() / "db";
+  const int kNotes = 600;
+  WriteNotes(notes, kNotes);
+  ASSERT_EQ(Build(db, notes, dir.path() / "first.log"), static_cast<Xapian::doccount>(kNotes));
+  const std::string check = FindXapianCheck();
+  int round = 0;
+  for (int delay_ms : {0, 30, 120, 400}) {
+    ++round;
+    SCOPED_TRACE("watcher killed " + std::to_string(delay_ms) + " ms after the edits");
+    const fs::path log = dir.path() / ("watch" + std::to_string(round) + ".log");
+    {
+      testing::Child watch({testing::IndexerBinary().string(), "--watch", "--batch-files", "40",
+                            "--db", db.string(), notes.string()},
+                           log);
+      ASSERT_TRUE(testing::PollUntil(
+          [&] { return testing::ReadFile(log).find("watching for changes") != std::string::npos; },
+          std::chrono::seconds(60)))
+          << testing::ReadFile(log);
+      for (int i = 0; i < kNotes; ++i) {
+        testing::WriteFile(notes / ("event" + std::to_string(i % 20)) /
+                               ("talk" + std::to_string(i) + ".rst"),
+                           "Edited talk " + std::to_string(i) + "\n" + std::string(30, '=') +
+                               "\n\nby Someone\n\n" +
+                               "* edit" + std::to_string(round) + " of the notes\n");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      watch.Signal(SIGKILL);
+      watch.Wait();
+    }
+    std::string said = testing::ReadFile(log);
+    std::size_t applied = 0;
+    for (std::size_t at = 0; (at = said.find(" updated ", at)) != std::string::npos; ++at) ++applied;
+    std::cout << "round " << round << ": killed after " << applied << " of " << kNotes
+              << " edits were applied\n";
+    EXPECT_NO_THROW(Xapian::Database(db.string()).get_doccount());
+    if (!check.empty()) {
+      int status = testing::RunToEnd({check, db.string()}, dir.path() / "check.log");
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+          << testing::ReadFile(dir.path() / "check.log");
+    }
+    EXPECT_EQ(Build(db, notes, dir.path() / "next.log"), static_cast<Xapian::doccount>(kNotes));
+    Xapian::Database after(db.string());
+    EXPECT_EQ(after.get_termfreq("edit" + std::to_string(round)),
+              static_cast<Xapian::doccount>(kNotes));
+    if (round > 1) {
+      EXPECT_EQ(after.get_termfreq("edit" + std::to_string(round - 1)), 0u);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace talksearch

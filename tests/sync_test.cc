@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
+#include <thread>
 
 #include "index_test_util.h"
 #include "talksearch/errors.h"
@@ -177,19 +180,58 @@ TEST_F(SyncTest, SkipsWhatIsNotANote) {
   index_.Write("conf/picture.png", "not a note");
   ASSERT_EQ(mkfifo((index_.notes() / "conf/pipe.rst").c_str(), 0600), 0);  // never opened
   fs::create_directory_symlink("..", index_.notes() / "conf/loop");        // a loop
+  fs::create_symlink("self.rst", index_.notes() / "conf/self.rst");        // another
+  fs::create_symlink("gone.rst", index_.notes() / "conf/dangling.rst");
   index_.Write("conf/big.rst", TalkNote("Big", std::string(5000, 'x')));
   IndexOptions options = index_.Options();
   options.parse.max_file_bytes = 2000;
   SyncStats stats = Sync(options);
-  ExpectCounts(stats, {0, 0, 0, 2, 1});
-  ASSERT_EQ(stats.skipped_files.size(), 1u);
-  EXPECT_NE(stats.skipped_files[0].reason.find("size limit"), std::string::npos);
+  ExpectCounts(stats, {0, 0, 0, 2, 5});
+  // Each is reported with its path and why: what the walk passes over too.
+  std::map<std::string, std::string> reasons;
+  for (const SkippedFile& file : stats.skipped_files) {
+    reasons[fs::path(file.path).lexically_relative(index_.notes()).string()] = file.reason;
+  }
+  const std::pair<const char*, const char*> want[] = {
+      {"conf/big.rst", "over the size limit"},
+      {"conf/pipe.rst", "not a regular file"},
+      {"conf/loop", "already walked"},
+      {"conf/self.rst", "symlink loop"},
+      {"conf/dangling.rst", "dangling symlink"},
+  };
+  for (const auto& [path, reason] : want) {
+    EXPECT_NE(reasons[path].find(reason), std::string::npos) << path << ": " << reasons[path];
+  }
   EXPECT_FALSE(index_.HasTerm("secrets"));
   EXPECT_FALSE(index_.HasTerm("artifacts"));
   // The skip is recorded: the next run does not read the file again.
   Xapian::rev revision = index_.Revision();
-  ExpectCounts(Sync(options), {0, 0, 0, 2, 1});
+  ExpectCounts(Sync(options), {0, 0, 0, 2, 5});
   EXPECT_EQ(index_.Revision(), revision);
+}
+
+// Regression: a note skipped for its size stayed skipped after the limit was
+// raised, until its bytes changed (its recorded state said "skipped" and
+// its stat was the same). And the other way: a note indexed under a high
+// limit left the index when the limit went below its size.
+TEST_F(SyncTest, ChangingTheSizeLimitLooksAgainAtNotesItDecides) {
+  index_.Write("conf/big.rst", TalkNote("Big talk", "elephants " + std::string(5000, 'x')));
+  // Out of the racy window (2 s), so the next runs trust the stat alone, as
+  // they would for notes written yesterday.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  IndexOptions small = index_.Options();
+  small.parse.max_file_bytes = 2000;
+  ExpectCounts(Sync(small), {0, 0, 0, 2, 1});
+  ExpectCounts(Sync(small), {0, 0, 0, 2, 1});
+  EXPECT_FALSE(index_.HasTalk("conf/big.rst"));
+  ExpectCounts(index_.Sync(), {0, 1, 0, 2, 0});  // the default limit: 8 MiB
+  EXPECT_TRUE(index_.HasTalk("conf/big.rst"));
+  EXPECT_TRUE(index_.HasTerm("elephants"));
+  ExpectCounts(index_.Sync(), {0, 0, 0, 3, 0});
+  SyncStats lowered = Sync(small);
+  ExpectCounts(lowered, {0, 0, 0, 2, 1});
+  EXPECT_FALSE(index_.HasTalk("conf/big.rst"));
+  EXPECT_FALSE(index_.HasTerm("elephants"));
 }
 
 TEST_F(SyncTest, SecondWriterGetsAClearMessage) {

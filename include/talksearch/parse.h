@@ -54,6 +54,10 @@ class NoteReader {
   // directory), which should lie below the root.
   ParseResult Read(const std::filesystem::path& file);
 
+  // Parses `text`, the content of `file` as the caller read it (so that a
+  // file is read once, and what is parsed is what the caller hashed).
+  ParseResult Parse(const std::filesystem::path& file, std::string text);
+
   // The event named by the title of `dir`'s index note (index.rst, index.md,
   // index.txt, index.html), or "" when it has none. Cached per folder.
   std::string FolderEvent(const std::filesystem::path& dir);
