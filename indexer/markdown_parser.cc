@@ -9,6 +9,7 @@
 // block (heading, code, raw HTML, paragraph, list item, table row).
 #include <md4c.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -117,7 +118,12 @@ bool HoldsText(MD_BLOCKTYPE type) {
 
 class MarkdownOutliner {
  public:
-  explicit MarkdownOutliner(std::string_view text) : text_(text), lines_(text) {}
+  // md4c 0.4.8 (Debian 12) reads past the end of its input in some unfinished
+  // constructs (a link destination cut off by the end of the file) and reports
+  // text from beyond it; it parses a private copy followed by NULs, and every
+  // piece it reports is clipped to the note.
+  explicit MarkdownOutliner(std::string_view text)
+      : buffer_(MakePadded(text)), text_(buffer_.data(), text.size()), lines_(text_) {}
 
   Outline Run();
 
@@ -134,6 +140,16 @@ class MarkdownOutliner {
   bool Open(const MD_CHAR* text);  // starts a block if none; false: drop
   void Flush();
 
+  static std::string MakePadded(std::string_view text) {
+    std::string padded;
+    padded.reserve(text.size() + kPadding);
+    padded.append(text);
+    padded.append(kPadding, '\0');
+    return padded;
+  }
+  static constexpr std::size_t kPadding = 64;
+
+  std::string buffer_;
   std::string_view text_;
   LineTable lines_;
   std::vector<MD_BLOCKTYPE> stack_;
@@ -266,6 +282,12 @@ bool MarkdownOutliner::Open(const MD_CHAR* text) {
 
 void MarkdownOutliner::Text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size) {
   if (image_depth_ > 0 || type == MD_TEXT_HTML || text == nullptr) return;
+  const char* begin = buffer_.data();
+  const char* end = text_.data() + text_.size();
+  if (text >= begin && text < begin + buffer_.size()) {
+    if (text >= end) return;
+    size = static_cast<MD_SIZE>(std::min<std::size_t>(size, static_cast<std::size_t>(end - text)));
+  }
   std::string piece;
   switch (type) {
     case MD_TEXT_ENTITY:
