@@ -17,7 +17,7 @@ echo "corpus: $files files, $(du -sh "$out/notes" | cut -f1) ($copies copies of 
 timed() { /usr/bin/time -f "  %e s wall, %U s user, %M KiB peak" "$@"; }
 echo "full build:";      timed "$indexer" --db "$out/db" "$out/notes"
 echo "no-op sync:";      timed "$indexer" --db "$out/db" "$out/notes"
-one=$(find "$out/notes" -name '*.rst' | head -1)
+one=$(find "$out/notes" -name '*.rst' -print -quit)
 echo "* edited" >> "$one"
 echo "one changed file:"; timed "$indexer" --db "$out/db" "$out/notes"
 echo "index size: $(du -sh "$out/db" | cut -f1)"
