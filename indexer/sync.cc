@@ -1,17 +1,9 @@
 // Sync(), and the small public helpers of index.h.
-#include <cstdlib>
-
 #include "index_writer.h"
 #include "sync_engine.h"
 #include "talksearch/index.h"
 
 namespace talksearch {
-
-std::filesystem::path DefaultDatabasePath() {
-  const char* env = std::getenv("TALKSEARCH_DB");
-  if (env != nullptr && *env != '\0') return env;
-  return std::filesystem::path(".talksearch") / "db";
-}
 
 std::string_view FileEventName(FileEvent::Kind kind) {
   switch (kind) {

@@ -13,19 +13,6 @@ constexpr Xapian::termpos kFieldGap = 100;
 // Longer "words" (base64, hashes) are no use as spelling suggestions.
 constexpr std::size_t kMaxSpellingBytes = 32;
 
-// A boolean term: prefix + lower-cased value, cut at kMaxTermBytes on a
-// UTF-8 character boundary.
-std::string BooleanTerm(std::string_view prefix, std::string_view value) {
-  std::string term(prefix);
-  term += Xapian::Unicode::tolower(std::string(value));
-  if (term.size() > schema::kMaxTermBytes) {
-    std::size_t cut = schema::kMaxTermBytes;
-    while (cut > prefix.size() && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
-    term.resize(cut);
-  }
-  return term;
-}
-
 std::string JoinCode(const Section& section) {
   std::string code;
   for (const CodeBlock& block : section.code) {
@@ -36,26 +23,6 @@ std::string JoinCode(const Section& section) {
 }
 
 }  // namespace
-
-std::string DateValue(std::string_view iso) {
-  auto digits = [&](std::size_t pos, std::size_t n) {
-    if (iso.size() < pos + n) return false;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(iso[i]))) return false;
-    }
-    return true;
-  };
-  if (iso.size() == 4 && digits(0, 4)) return std::string(iso) + "0000";
-  if (iso.size() == 7 && digits(0, 4) && iso[4] == '-' && digits(5, 2)) {
-    return std::string(iso.substr(0, 4)) + std::string(iso.substr(5, 2)) + "00";
-  }
-  if (iso.size() == 10 && digits(0, 4) && iso[4] == '-' && digits(5, 2) && iso[7] == '-' &&
-      digits(8, 2)) {
-    return std::string(iso.substr(0, 4)) + std::string(iso.substr(5, 2)) +
-           std::string(iso.substr(8, 2));
-  }
-  return "";
-}
 
 TalkRecord MakeTalkRecord(const Note& note, int talk_index) {
   const Talk& talk = note.talks.at(static_cast<std::size_t>(talk_index));
@@ -95,10 +62,10 @@ void DocumentBuilder::AddBooleanTerms(Xapian::Document& doc, const Note& note,
                                       const TalkRecord& record) {
   doc.add_boolean_term(schema::IdTerm(note.path, record.talk_index));
   doc.add_boolean_term(schema::PathTerm(note.path));
-  doc.add_boolean_term(BooleanTerm(schema::kFormat, record.format));
+  doc.add_boolean_term(schema::BooleanTerm(schema::kFormat, record.format));
   // Every known precision of the date, so filters by year, month or day all
   // work: D2011, D201106, D20110606.
-  std::string date = DateValue(record.date);
+  std::string date = schema::DateValue(record.date);
   if (!date.empty()) {
     doc.add_boolean_term(std::string(schema::kYear) + date.substr(0, 4));
     doc.add_boolean_term(std::string(schema::kDate) + date.substr(0, 4));
@@ -107,9 +74,9 @@ void DocumentBuilder::AddBooleanTerms(Xapian::Document& doc, const Note& note,
       if (date.substr(6, 2) != "00") doc.add_boolean_term(std::string(schema::kDate) + date);
     }
   }
-  if (!record.event.empty()) doc.add_boolean_term(BooleanTerm(schema::kEventExact, record.event));
+  if (!record.event.empty()) doc.add_boolean_term(schema::BooleanTerm(schema::kEventExact, record.event));
   for (const std::string& speaker : record.speakers) {
-    doc.add_boolean_term(BooleanTerm(schema::kSpeakerExact, speaker));
+    doc.add_boolean_term(schema::BooleanTerm(schema::kSpeakerExact, speaker));
   }
 }
 
@@ -156,7 +123,7 @@ TalkDocument DocumentBuilder::Build(const Note& note, int talk_index) {
   }
 
   AddBooleanTerms(doc, note, record);
-  std::string date = DateValue(record.date);
+  std::string date = schema::DateValue(record.date);
   doc.add_value(schema::kDateValue, date);
   doc.add_value(schema::kEventValue, record.event);
   std::string speakers;

@@ -48,10 +48,6 @@ class DocumentBuilder {
   Xapian::TermGenerator spelling_generator_;
 };
 
-// "2011-06-06" -> "20110606", "2011-06" -> "20110600", "2011" ->
-// "20110000"; "" for anything else.
-std::string DateValue(std::string_view iso_date);
-
 }  // namespace talksearch
 
 #endif  // TALKSEARCH_INDEXER_TALK_DOCUMENT_H_

@@ -31,13 +31,10 @@
 
 #include "talksearch/note.h"
 #include "talksearch/parse.h"
+#include "talksearch/paths.h"
 
 namespace talksearch {
 
-// The database used when none is named: $TALKSEARCH_DB when set and not
-// empty, else ".talksearch/db" under the current directory. Shared by
-// indexer, search and searchd.
-std::filesystem::path DefaultDatabasePath();
 
 // What happened to one file during a sync; given to IndexOptions::on_file.
 struct FileEvent {

@@ -71,27 +71,40 @@ inline std::string PathTerm(std::string_view path) {
 // Xapian limits a term to 245 bytes; longer boolean terms are cut there.
 inline constexpr std::size_t kMaxTermBytes = 240;
 
-// A boolean filter term: the prefix and the value lower-cased (ASCII), cut
-// to kMaxTermBytes. Used for event, speaker, year, date and format terms.
+// A boolean filter term: the prefix and the value lower-cased, cut to
+// kMaxTermBytes on a UTF-8 character boundary. Used for event, speaker and
+// format terms, by the writer and by the filters alike.
 inline std::string BooleanTerm(std::string_view prefix, std::string_view value) {
   std::string term(prefix);
-  for (char c : value) {
-    term += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  term += Xapian::Unicode::tolower(std::string(value));
+  if (term.size() > kMaxTermBytes) {
+    std::size_t cut = kMaxTermBytes;
+    while (cut > prefix.size() && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
+    term.resize(cut);
   }
-  if (term.size() > kMaxTermBytes) term.resize(kMaxTermBytes);
   return term;
 }
 
-// The sortable date value: "2011-06-06" -> "20110606", "2011-06" ->
-// "20110600", "2011" -> "20110000", "" -> "".
+// The sortable date value of an ISO date: "2011-06-06" -> "20110606",
+// "2011-06" -> "20110600", "2011" -> "20110000"; "" for anything else.
 inline std::string DateValue(std::string_view iso) {
-  std::string out;
-  for (char c : iso) {
-    if (c >= '0' && c <= '9') out += c;
+  auto digits = [&](std::size_t pos, std::size_t n) {
+    if (iso.size() < pos + n) return false;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return false;
+    }
+    return true;
+  };
+  if (iso.size() == 4 && digits(0, 4)) return std::string(iso) + "0000";
+  if (iso.size() == 7 && digits(0, 4) && iso[4] == '-' && digits(5, 2)) {
+    return std::string(iso.substr(0, 4)) + std::string(iso.substr(5, 2)) + "00";
   }
-  if (out.size() > 8) out.resize(8);
-  if (!out.empty()) out.resize(8, '0');
-  return out;
+  if (iso.size() == 10 && digits(0, 4) && iso[4] == '-' && digits(5, 2) && iso[7] == '-' &&
+      digits(8, 2)) {
+    return std::string(iso.substr(0, 4)) + std::string(iso.substr(5, 2)) +
+           std::string(iso.substr(8, 2));
+  }
+  return "";
 }
 
 }  // namespace talksearch::schema
