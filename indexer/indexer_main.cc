@@ -120,10 +120,14 @@ int PrintStats(const std::filesystem::path& db, const Output& out) {
   return 0;
 }
 
-void SetCallbacks(talksearch::IndexOptions& options, const Output& out, bool watch) {
+// `watching`: false during the first sync of --watch, whose files are not
+// listed one by one unless --verbose.
+void SetCallbacks(talksearch::IndexOptions& options, const Output& out, bool watch,
+                  const bool& watching) {
   if (out.progress) options.on_progress = PrintProgress;
   if (watch && !out.quiet) {
-    options.on_file = [](const FileEvent& e) {
+    options.on_file = [&out, &watching](const FileEvent& e) {
+      if (!watching && !out.verbose) return;
       std::cout << Clock() << ' ' << talksearch::FileEventName(e.kind) << ' ' << e.path;
       if (e.kind == FileEvent::Kind::kAdded || e.kind == FileEvent::Kind::kUpdated) {
         std::cout << " (" << e.talks << (e.talks == 1 ? " talk)" : " talks)");
@@ -139,7 +143,8 @@ void SetCallbacks(talksearch::IndexOptions& options, const Output& out, bool wat
 }
 
 int Run(talksearch::IndexOptions& options, const Output& out, bool watch) {
-  SetCallbacks(options, out, watch);
+  bool watching = false;
+  SetCallbacks(options, out, watch, watching);
   if (!watch) {
     SyncStats stats = talksearch::Sync(options);
     if (!out.quiet) PrintProblems(stats);
@@ -155,6 +160,7 @@ int Run(talksearch::IndexOptions& options, const Output& out, bool watch) {
     if (first) PrintSummary(stats, out);
     if (first && !out.quiet && !out.json) std::cout << "watching for changes" << std::endl;
     first = false;
+    watching = true;
   };
   talksearch::Watch(options, watch_options, stopper);
   return 0;

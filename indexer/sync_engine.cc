@@ -137,8 +137,9 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
       recorded.emplace(path, state);
     });
   }
+  // Nested folders ("New" and "New/Deep") walk the same files twice.
   std::set<std::string> seen;
-  for (const Found& file : found) seen.insert(file.path);
+  std::erase_if(found, [&](const Found& file) { return !seen.insert(file.path).second; });
   for (const std::string& path : files) {
     if (seen.count(path) > 0) continue;
     if (auto state = writer_.State(path)) recorded.emplace(path, *state);
@@ -273,6 +274,7 @@ void SyncEngine::RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
                                  return Process(tasks[job], builders[worker]);
                                });
   for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (stop_check_ && stop_check_()) return;  // the pool drops what is left
     bool changed = Apply(tasks[i], pool.Take(i), stats);
     if (changed && changed_folders != nullptr) changed_folders->insert(Folder(tasks[i].file.path));
     ++progress_done_;

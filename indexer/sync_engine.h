@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,10 @@ class SyncEngine {
   // `folders` are walked, and every recorded path under them that is gone is
   // removed.
   SyncStats SyncSome(const std::set<std::string>& files, const std::set<std::string>& folders);
+
+  // Asked between files; when it returns true the run stops early, commits
+  // what it did, and leaves the rest for the next run.
+  void set_stop_check(std::function<bool()> check) { stop_check_ = std::move(check); }
 
   const std::vector<NotesRoot>& roots() const { return roots_; }
   // The stored path of `rel` (relative to root `root`).
@@ -83,6 +88,7 @@ class SyncEngine {
   std::vector<NotesRoot> roots_;
   std::size_t writes_ = 0;  // files written since the last commit
   bool committed_ = false;  // a batch was committed during this run
+  std::function<bool()> stop_check_;
   std::vector<std::pair<std::string, FileState>> deferred_;
   std::vector<std::pair<std::string, std::string>> walk_skips_;  // stored path, reason
   std::chrono::steady_clock::time_point run_start_, last_progress_;

@@ -245,6 +245,10 @@ void Watch(const IndexOptions& options, const WatchOptions& watch, WatchStopper&
     // Watching starts before the first sync, so nothing changed between the
     // two is missed.
     Watcher watcher(engine, watch, stopper);
+    engine.set_stop_check([&stopper] {
+      pollfd fd = {stopper.fd(), POLLIN, 0};
+      return poll(&fd, 1, 0) > 0;
+    });
     SyncStats first = engine.SyncAll();
     if (watch.on_sync) watch.on_sync(first);
     watcher.Run();
