@@ -27,7 +27,9 @@ class Walker {
     int fd = open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       // A folder gone since it was listed (or seen changing) is no problem.
-      if (errno != ENOENT) Skip(rel_dir, std::string("cannot read the folder: ") + std::strerror(errno));
+      if (errno != ENOENT) {
+        Skip(rel_dir, std::string("cannot read the folder: ") + std::strerror(errno));
+      }
       return;
     }
     struct stat dir_st;
@@ -74,7 +76,7 @@ class Walker {
         Skip(rel, "a dangling symlink (No such file or directory)");
       } else {
         Skip(rel, error == ELOOP ? "a symlink loop (Too many levels of symbolic links)"
-                               : std::strerror(error));
+                                 : std::strerror(error));
       }
       return;
     }

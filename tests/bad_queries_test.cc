@@ -5,16 +5,14 @@
 // Searcher API. Each is answered with results or a clear error; none crashes.
 // A command timeout, not a timing assertion, bounds the batch.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <httplib.h>
-
-#include <mutex>
 
 #include "server.h"
 #include "talksearch/errors.h"
@@ -38,48 +36,160 @@ std::string Repeat(std::string_view s, std::size_t n) {
 std::vector<std::string> HostileQueries() {
   std::vector<std::string> q = {
       // Every operator alone, doubled, and with one side missing.
-      "AND", "OR", "NOT", "XOR", "NEAR", "ADJ", "+", "-", "\"", "(", ")", "*",
-      "AND AND", "OR OR OR", "NOT NOT", "XOR XOR", "NEAR NEAR", "ADJ ADJ", "++", "--", "+-+-",
-      "gevent AND", "AND gevent", "gevent OR", "OR gevent", "NOT gevent", "gevent NOT",
-      "gevent XOR", "XOR gevent", "gevent NEAR", "NEAR gevent", "gevent ADJ", "ADJ gevent",
-      "gevent NEAR/0 monkey", "gevent NEAR/99999999999 monkey", "gevent ADJ/-1 monkey",
-      "gevent NEAR/x monkey", "a NEAR b NEAR c NEAR d NEAR e NEAR f NEAR g NEAR h",
-      "+gevent -gevent", "-gevent", "--gevent", "+", "+ -", "- +",
+      "AND",
+      "OR",
+      "NOT",
+      "XOR",
+      "NEAR",
+      "ADJ",
+      "+",
+      "-",
+      "\"",
+      "(",
+      ")",
+      "*",
+      "AND AND",
+      "OR OR OR",
+      "NOT NOT",
+      "XOR XOR",
+      "NEAR NEAR",
+      "ADJ ADJ",
+      "++",
+      "--",
+      "+-+-",
+      "gevent AND",
+      "AND gevent",
+      "gevent OR",
+      "OR gevent",
+      "NOT gevent",
+      "gevent NOT",
+      "gevent XOR",
+      "XOR gevent",
+      "gevent NEAR",
+      "NEAR gevent",
+      "gevent ADJ",
+      "ADJ gevent",
+      "gevent NEAR/0 monkey",
+      "gevent NEAR/99999999999 monkey",
+      "gevent ADJ/-1 monkey",
+      "gevent NEAR/x monkey",
+      "a NEAR b NEAR c NEAR d NEAR e NEAR f NEAR g NEAR h",
+      "+gevent -gevent",
+      "-gevent",
+      "--gevent",
+      "+",
+      "+ -",
+      "- +",
       // Quotes and brackets unbalanced.
-      "\"\"", "\"unbalanced phrase", "phrase unbalanced\"", "\"a\" \"b\" \"", "((", "))", ")(",
-      "(gevent", "gevent)", "(gevent OR monkey", "gevent OR monkey)", "(()", "())", "()",
-      "(\")", "\"(\"", "(AND)", "(NOT)",
+      "\"\"",
+      "\"unbalanced phrase",
+      "phrase unbalanced\"",
+      "\"a\" \"b\" \"",
+      "((",
+      "))",
+      ")(",
+      "(gevent",
+      "gevent)",
+      "(gevent OR monkey",
+      "gevent OR monkey)",
+      "(()",
+      "())",
+      "()",
+      "(\")",
+      "\"(\"",
+      "(AND)",
+      "(NOT)",
       // Wildcards only.
-      "* ** a*", "**", "***", "a*", "*a", "a**", "-*", "+*", "a* b* c* d* e* f* g* h* i* j*",
-      "title:* speaker:*", "\"*\"", "*:*",
+      "* ** a*",
+      "**",
+      "***",
+      "a*",
+      "*a",
+      "a**",
+      "-*",
+      "+*",
+      "a* b* c* d* e* f* g* h* i* j*",
+      "title:* speaker:*",
+      "\"*\"",
+      "*:*",
       // Field prefixes with nothing, or with nothing usable.
-      "title:", "speaker:", "speaker:\"\"", "by:", "event:", "section:", "code:", "year:",
-      "date:", "title:title:", "title:(", "title:)", "speaker:\"unbalanced", "code:\"",
-      "unknownfield:gevent", ":", "::", "title: AND speaker:", "year:abcd", "year:99999999999",
-      "code:.extra()", "code:__", "section:\"\"",
+      "title:",
+      "speaker:",
+      "speaker:\"\"",
+      "by:",
+      "event:",
+      "section:",
+      "code:",
+      "year:",
+      "date:",
+      "title:title:",
+      "title:(",
+      "title:)",
+      "speaker:\"unbalanced",
+      "code:\"",
+      "unknownfield:gevent",
+      ":",
+      "::",
+      "title: AND speaker:",
+      "year:abcd",
+      "year:99999999999",
+      "code:.extra()",
+      "code:__",
+      "section:\"\"",
       // Ranges.
-      "..", "2011..", "..2011", "date:..", "date:2011..", "date:..2011-12", "year:..",
-      "2011..2010", "99999999999999999999..", "date:2011-13-45..2011-99-99",
-      "date:0000-00-00..9999-99-99", "....", "a..b", "date:..date:..",
+      "..",
+      "2011..",
+      "..2011",
+      "date:..",
+      "date:2011..",
+      "date:..2011-12",
+      "year:..",
+      "2011..2010",
+      "99999999999999999999..",
+      "date:2011-13-45..2011-99-99",
+      "date:0000-00-00..9999-99-99",
+      "....",
+      "a..b",
+      "date:..date:..",
       // Control characters, invalid UTF-8 and odd Unicode.
-      "\x01\x02\x03", "gevent\x1b[31mred", "\x7f", "tab\there", "cr\rhere", "\f\v",
-      std::string("nul\0inside", 10), "\xff\xfe", "\xc3", "caf\xe9", "\xc0\xaf", "\xed\xa0\x80",
-      "\xef\xbb\xbfgevent", "\xf4\x90\x80\x80", "e\xcc\x81\xcc\x81\xcc\x81", "\xf0\x9f\x94\x8d",
-      "\xe2\x80\x8b", "\\", "'", "%s%n%x", "&lt;mark&gt;", "<mark>gevent</mark>",
+      "\x01\x02\x03",
+      "gevent\x1b[31mred",
+      "\x7f",
+      "tab\there",
+      "cr\rhere",
+      "\f\v",
+      std::string("nul\0inside", 10),
+      "\xff\xfe",
+      "\xc3",
+      "caf\xe9",
+      "\xc0\xaf",
+      "\xed\xa0\x80",
+      "\xef\xbb\xbfgevent",
+      "\xf4\x90\x80\x80",
+      "e\xcc\x81\xcc\x81\xcc\x81",
+      "\xf0\x9f\x94\x8d",
+      "\xe2\x80\x8b",
+      "\\",
+      "'",
+      "%s%n%x",
+      "&lt;mark&gt;",
+      "<mark>gevent</mark>",
       "<script>alert(1)</script>",
       // Empty and blank.
-      "", " ", "   \t  ",
+      "",
+      " ",
+      "   \t  ",
   };
-  q.push_back(Repeat("a", 20000));                            // 20,000 characters
-  q.push_back(Repeat("gevent ", 2857));                        // 20,000 in words
-  q.push_back(Repeat("(", 5000));                              // nested 5000 deep, unbalanced
+  q.push_back(Repeat("a", 20000));                                // 20,000 characters
+  q.push_back(Repeat("gevent ", 2857));                           // 20,000 in words
+  q.push_back(Repeat("(", 5000));                                 // nested 5000 deep, unbalanced
   q.push_back(Repeat("(", 5000) + "gevent" + Repeat(")", 5000));  // nested 5000 deep
   q.push_back(Repeat("(", 450) + "gevent" + Repeat(")", 450));    // deep, within the limit
   q.push_back(Repeat("(", 999));                                  // at the limit
   q.push_back(Repeat("\"", 999));
   q.push_back(Repeat("NOT ", 249));
   q.push_back(Repeat("a* ", 333));
-  q.push_back(Repeat("x", 999));   // one word longer than a Xapian term may be
+  q.push_back(Repeat("x", 999));  // one word longer than a Xapian term may be
   q.push_back(Repeat("\xff", 999));
   q.push_back(Repeat("title:", 166));
   q.push_back(Repeat("a NEAR ", 142) + "a");
@@ -103,7 +213,8 @@ std::string Printable(const std::string& query) {
 // A snippet is escaped text with <mark> and </mark> added, nothing else.
 void ExpectEscapedSnippet(std::string snippet) {
   for (std::string_view mark : {"<mark>", "</mark>"}) {
-    for (std::size_t at; (at = snippet.find(mark)) != std::string::npos;) snippet.erase(at, mark.size());
+    for (std::size_t at; (at = snippet.find(mark)) != std::string::npos;)
+      snippet.erase(at, mark.size());
   }
   EXPECT_EQ(snippet.find_first_of("<>"), std::string::npos) << snippet;
 }
@@ -171,9 +282,9 @@ TEST_F(BadQueriesTest, SearchBatchAnswersEachWithOneJsonLine) {
   fs::path in = dir_->path() / "queries.txt";
   testing::WriteFile(in, input);
   const std::string search = std::string(TALKSEARCH_BINARY_DIR) + "/searchd/search";
-  testing::CommandOutput out = testing::RunCommand("timeout -k 5 120 " + search + " --db " +
-                                                   db().string() + " --batch - < " +
-                                                   in.string() + " 2>&1");
+  testing::CommandOutput out =
+      testing::RunCommand("timeout -k 5 120 " + search + " --db " + db().string() +
+                          " --batch - < " + in.string() + " 2>&1");
   ASSERT_EQ(out.status, 0) << "(124 << 8: timed out)\n" << out.text.substr(0, 2000);
   std::istringstream lines(out.text);
   std::size_t i = 0;
@@ -190,7 +301,8 @@ TEST_F(BadQueriesTest, SearchBatchAnswersEachWithOneJsonLine) {
     }
   }
   EXPECT_EQ(i, queries.size()) << "one line per query";
-  nlohmann::json last = nlohmann::json::parse(out.text.substr(out.text.rfind('\n', out.text.size() - 2) + 1));
+  nlohmann::json last =
+      nlohmann::json::parse(out.text.substr(out.text.rfind('\n', out.text.size() - 2) + 1));
   EXPECT_FALSE(last["hits"].empty()) << "the good query after them is answered";
 }
 

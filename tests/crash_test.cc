@@ -125,7 +125,9 @@ TEST(CrashTest, KilledWatcherMidUpdateLeavesAnIndexTheNextRunCompletes) {
     }
     std::string said = testing::ReadFile(log);
     std::size_t applied = 0;
-    for (std::size_t at = 0; (at = said.find(" updated ", at)) != std::string::npos; ++at) ++applied;
+    for (std::size_t at = 0; (at = said.find(" updated ", at)) != std::string::npos; ++at) {
+      ++applied;
+    }
     std::cout << "round " << round << ": killed after " << applied << " of " << kNotes
               << " edits were applied\n";
     EXPECT_NO_THROW(Xapian::Database(db.string()).get_doccount());

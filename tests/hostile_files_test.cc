@@ -5,14 +5,13 @@
 // every other note is indexed, the run exits 0, and a command timeout (not a
 // timing assertion) bounds it.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xapian.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <functional>
@@ -77,9 +76,7 @@ std::vector<Row> Rows() {
       {"a plain note", "good/plain.rst", Expect::kIndexed, "",
        [](const fs::path& f) { return Write(f, Talk("Plain talk", "* gevent and greenlets")); }},
       {"a FIFO named .rst", "fifo.rst", Expect::kSkipped, "not a regular file",
-       [](const fs::path& f) {
-         return ::mkfifo(f.c_str(), 0644) == 0 ? "" : "mkfifo failed";
-       }},
+       [](const fs::path& f) { return ::mkfifo(f.c_str(), 0644) == 0 ? "" : "mkfifo failed"; }},
       {"a socket named .rst", "socket.rst", Expect::kSkipped, "not a regular file",
        [](const fs::path& f) -> std::string {
          int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -191,9 +188,9 @@ std::vector<Row> Rows() {
 }
 
 struct IndexRun {
-  int status = -1;     // wait status of the command
-  std::string out;     // its standard output
-  std::string err;     // its standard error
+  int status = -1;  // wait status of the command
+  std::string out;  // its standard output
+  std::string err;  // its standard error
 };
 
 // Runs the indexer on `notes` under a command timeout, with the library that
@@ -202,8 +199,7 @@ IndexRun Index(const fs::path& base, const fs::path& notes, const std::string& e
   fs::path err = base / "stderr.txt";
   std::string command =
       "ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:verify_asan_link_order=0\" "
-      "LD_PRELOAD=" TALKSEARCH_FILE_RACE_PRELOAD
-      " timeout -k 10 600 " +
+      "LD_PRELOAD=" TALKSEARCH_FILE_RACE_PRELOAD " timeout -k 10 600 " +
       testing::IndexerBinary().string() + " --threads 2 --db " + (base / "db").string() + " " +
       extra + " " + notes.string() + " 2>" + err.string();
   testing::CommandOutput out = testing::RunCommand(command);
