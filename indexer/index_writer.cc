@@ -1,8 +1,14 @@
 #include "index_writer.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
+#include "parallel_build.h"
 #include "talksearch/errors.h"
 #include "talksearch/schema.h"
 
@@ -66,6 +72,10 @@ void TranslateXapianErrors(const std::filesystem::path& db, const std::function<
 
 IndexWriter::IndexWriter(const std::filesystem::path& db, const std::string& language)
     : path_(db), language_(language), db_(OpenWritable(db)), builder_(language) {
+  // The parts of a first build killed before it finished (parallel_build.h);
+  // only the writer holding the lock removes them.
+  std::error_code ec;
+  std::filesystem::remove_all(ParallelBuild::BuildingFolder(db), ec);
   std::string version = db_.get_metadata(std::string(schema::kVersionKey));
   std::string stored_language = db_.get_metadata(std::string(schema::kLanguageKey));
   const std::string want_version = std::to_string(schema::kVersion);
@@ -187,5 +197,23 @@ bool IndexWriter::Commit() {
 }
 
 Xapian::doccount IndexWriter::talks() const { return db_.get_doccount(); }
+
+void IndexWriter::ReplaceDatabase(const std::filesystem::path& built) {
+  if (dirty_) {
+    db_.cancel_transaction();
+    dirty_ = false;
+    spelling_.clear();
+  }
+  db_.close();
+  // renameat2(RENAME_EXCHANGE) swaps the two folders at once: a reader or a
+  // kill sees the old database or the new one, never none.
+  if (renameat2(AT_FDCWD, built.c_str(), AT_FDCWD, path_.c_str(), RENAME_EXCHANGE) != 0) {
+    int error = errno;
+    db_ = OpenWritable(path_);
+    throw IndexError("could not put the new index in place at " + path_.string() + ": " +
+                     std::strerror(error));
+  }
+  TranslateXapianErrors(path_, [&] { db_ = OpenWritable(path_); });
+}
 
 }  // namespace talksearch

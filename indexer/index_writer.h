@@ -54,6 +54,12 @@ class IndexWriter {
 
   Xapian::doccount talks() const;
 
+  // Puts the database at `built` (a folder on the same file system) in place
+  // of this one in one atomic exchange, drops what was not committed here,
+  // and goes on writing the new one. The old database ends up at `built`.
+  // Throws IndexError, IndexLockedError.
+  void ReplaceDatabase(const std::filesystem::path& built);
+
  private:
   void Begin();
   void RemoveDocuments(const std::string& path);

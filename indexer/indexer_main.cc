@@ -196,6 +196,11 @@ int main(int argc, char** argv) {
   app.add_option("--batch-files", options.batch_files, "Commit after this many changed files")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--writers", options.writers,
+                 "Writers of a first build of 1000 notes or more, merged at the end (0: one per "
+                 "core; 1: one, straight into the index)")
+      ->check(CLI::Range(0u, 64u))
+      ->capture_default_str();
   app.add_flag("--parse-only", parse_only,
                "Read and parse every note of DIR... as a sync would, and index nothing (the "
                "floor of a full index, for benchmarks)");

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ordered_pool.h"
+#include "parallel_build.h"
 #include "read_file.h"
 #include "talksearch/errors.h"
 #include "walk.h"
@@ -77,8 +78,11 @@ SyncEngine::SyncEngine(const IndexOptions& options, IndexWriter& writer)
     }
     std::string prefix = options.roots.size() > 1 ? name + "/" : "";
     roots_.push_back({dir, prefix, std::make_unique<NoteReader>(dir, options.parse)});
+    roots_text_ += dir.string() + "\n";
   }
 }
+
+SyncEngine::~SyncEngine() = default;
 
 std::optional<std::pair<std::size_t, std::string>> SyncEngine::Locate(
     const std::string& path) const {
@@ -106,9 +110,7 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
 }
 
 SyncStats SyncEngine::SyncAll() {
-  std::string roots;
-  for (const NotesRoot& root : roots_) roots += root.dir.string() + "\n";
-  writer_.SetRoots(roots);
+  writer_.SetRoots(roots_text_);
   std::vector<Found> found;
   for (std::size_t i = 0; i < roots_.size(); ++i) Walk(i, "", found);
   std::map<std::string, FileState> recorded;
@@ -164,6 +166,7 @@ void SyncEngine::Report(FileEvent::Kind kind, const std::string& path, int talks
 }
 
 void SyncEngine::CountWrite() {
+  if (parallel_) return;  // its writers commit their own batches
   if (++writes_ >= std::max<std::size_t>(options_.batch_files, 1)) {
     committed_ = writer_.Commit() || committed_;
     writes_ = 0;
@@ -186,6 +189,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   }
   walk_skips_.clear();
   const std::int64_t now = NowNs();
+  const bool nothing_recorded = recorded.empty();
   for (NotesRoot& root : roots_) {
     root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
   }
@@ -223,6 +227,19 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   }
   progress_total_ = index_tasks.size() + tasks.size();
   progress_done_ = 0;
+  // A first build of many notes is written by several writers and merged.
+  struct DropParallel {
+    std::unique_ptr<ParallelBuild>& build;
+    ~DropParallel() { build.reset(); }  // on an exception: removes the parts
+  } drop{parallel_};
+  const unsigned writers = options_.writers != 0
+                               ? options_.writers
+                               : std::max(1u, std::thread::hardware_concurrency());
+  if (writers > 1 && nothing_recorded && settled.empty() && writer_.talks() == 0 &&
+      progress_total_ >= std::max<std::size_t>(options_.parallel_min_files, 1)) {
+    parallel_ = std::make_unique<ParallelBuild>(writer_.path(), options_.language, roots_text_,
+                                                writers, std::max<std::size_t>(options_.batch_files / writers, 1));
+  }
   RunTasks(index_tasks, stats, &event_folders);
   for (Task& task : settled) {
     if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
@@ -243,6 +260,13 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
     }
   }
   RunTasks(tasks, stats, nullptr);
+  if (parallel_) {
+    // Also after a stop: what was handed to the writers is merged, the rest
+    // is left for the next run.
+    parallel_->Finish(writer_);
+    parallel_.reset();
+    committed_ = true;
+  }
   if (writer_.dirty()) {
     // Racy files found unchanged are marked settled only when this run
     // commits anyway: a run with nothing to do writes nothing.
@@ -333,6 +357,15 @@ SyncEngine::TaskResult SyncEngine::Process(const Task& task, DocumentBuilder& bu
   return result;
 }
 
+void SyncEngine::ReplaceFile(const std::string& path, std::vector<TalkDocument> documents,
+                             const FileState& state) {
+  if (parallel_) {
+    parallel_->ReplaceFile(path, std::move(documents), state);
+  } else {
+    writer_.ReplaceFile(path, std::move(documents), state);
+  }
+}
+
 bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
   const std::string& path = task.file.path;
   std::string display = DisplayPath(path).string();
@@ -357,7 +390,7 @@ bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
       return false;
     case TaskResult::Kind::kIndexed:
       stats.talks_written += result.documents.size();
-      writer_.ReplaceFile(path, std::move(result.documents), result.state);
+      ReplaceFile(path, std::move(result.documents), result.state);
       ++(task.old ? stats.updated : stats.added);
       Report(task.old ? FileEvent::Kind::kUpdated : FileEvent::Kind::kAdded, path,
              result.state.talks, "", stats);
@@ -365,7 +398,7 @@ bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
     case TaskResult::Kind::kSkipped:
       // Recorded with its reason, so it is not read again until it changes;
       // the talks it held before, if any, go.
-      writer_.ReplaceFile(path, {}, result.state);
+      ReplaceFile(path, {}, result.state);
       ++stats.skipped;
       Report(FileEvent::Kind::kSkipped, path, 0, result.state.skipped, stats);
       break;

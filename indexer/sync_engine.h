@@ -23,6 +23,8 @@
 
 namespace talksearch {
 
+class ParallelBuild;
+
 struct NotesRoot {
   std::filesystem::path dir;  // absolute
   std::string prefix;         // "" (one root) or "<folder name>/" (several)
@@ -37,6 +39,7 @@ class SyncEngine {
   // Throws InvalidArgument when a root is not a folder or two roots share a
   // folder name.
   SyncEngine(const IndexOptions& options, IndexWriter& writer);
+  ~SyncEngine();
 
   // Syncs every file below every root.
   SyncStats SyncAll();
@@ -76,6 +79,9 @@ class SyncEngine {
   // files whose content changed go to `changed_folders` when not null.
   void RunTasks(const std::vector<Task>& tasks, SyncStats& stats,
                 std::set<std::string>* changed_folders);
+  // To the parallel build's writers when there is one, else to writer_.
+  void ReplaceFile(const std::string& path, std::vector<TalkDocument> documents,
+                   const FileState& state);
   // Writes one result; returns whether the file's content had changed.
   bool Apply(const Task& task, TaskResult result, SyncStats& stats);
   double Elapsed() const;
@@ -85,6 +91,9 @@ class SyncEngine {
 
   const IndexOptions& options_;
   IndexWriter& writer_;
+  std::string roots_text_;  // the roots as recorded in the index, one a line
+  // Set during a first build written by several writers (parallel_build.h).
+  std::unique_ptr<ParallelBuild> parallel_;
   std::vector<NotesRoot> roots_;
   std::size_t writes_ = 0;  // files written since the last commit
   bool committed_ = false;  // a batch was committed during this run

@@ -69,6 +69,12 @@ struct IndexOptions {
   unsigned threads = 0;
   // Commit after this many changed files (and at the end of a run).
   std::size_t batch_files = 2000;
+  // Writers of a first build (an empty index and at least
+  // parallel_min_files notes): each writes part of the notes to a database
+  // of its own and the parts are merged, compacted, into the index at the
+  // end. 0 = one per core; 1 = one writer, straight into the index.
+  unsigned writers = 0;
+  std::size_t parallel_min_files = 1000;
   // Called for every file added, updated, removed or skipped, from the
   // calling thread. May be empty.
   std::function<void(const FileEvent&)> on_file;
