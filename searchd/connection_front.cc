@@ -100,24 +100,21 @@ class FrontStream : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    port = 0;
-    if (getpeername(c_.fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = AddressOf(addr, &port);
-    }
+    NameOf(getpeername, ip, port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    port = 0;
-    if (getsockname(c_.fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      ip = AddressOf(addr, &port);
-    }
+    NameOf(getsockname, ip, port);
   }
   socket_t socket() const override { return c_.fd; }
 
  private:
+  void NameOf(int (*get)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    port = 0;
+    if (get(c_.fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = AddressOf(addr, &port);
+  }
+
   bool Wait(short events, Clock::time_point deadline) const {
     for (;;) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();

@@ -384,11 +384,16 @@ bool ClosedByServer(int fd, std::chrono::milliseconds timeout) {
   return false;
 }
 
-TEST(ServerTest, IdleConnectionsAreClosed) {
+// Options whose read and keep-alive timeouts are both `timeout`.
+ServerOptions WithTimeouts(std::chrono::seconds timeout) {
   ServerOptions options;
-  options.limits.read_timeout = std::chrono::seconds(1);
-  options.limits.keep_alive_timeout = std::chrono::seconds(1);
-  RunningServer s(options);
+  options.limits.read_timeout = timeout;
+  options.limits.keep_alive_timeout = timeout;
+  return options;
+}
+
+TEST(ServerTest, IdleConnectionsAreClosed) {
+  RunningServer s(WithTimeouts(std::chrono::seconds(1)));
   int fd = ConnectRaw(s.server().port());
   ASSERT_GE(fd, 0);
   // Sends nothing: the server hangs up long before this deadline.
@@ -402,21 +407,17 @@ TEST(ServerTest, IdleConnectionsAreClosed) {
 // for its whole keep-alive and read timeouts, so 4 workers served the
 // request only after the 400 had been timed out a few at a time.)
 TEST(ServerTest, HundredsOfIdleConnectionsDoNotStarveARequest) {
-  ServerOptions options;
-  options.limits.read_timeout = std::chrono::seconds(30);
-  options.limits.keep_alive_timeout = std::chrono::seconds(30);
-  RunningServer s(options);  // 4 workers
+  RunningServer s(WithTimeouts(std::chrono::seconds(30)));
   std::vector<int> idle, partial;
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 400; ++i) {
     int fd = ConnectRaw(s.server().port());
     ASSERT_GE(fd, 0);
-    idle.push_back(fd);
-  }
-  for (int i = 0; i < 200; ++i) {
-    int fd = ConnectRaw(s.server().port());
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(::send(fd, "GET /sea", 8, MSG_NOSIGNAL), 8);
-    partial.push_back(fd);
+    if (i < 200) {
+      idle.push_back(fd);
+    } else {
+      ASSERT_EQ(::send(fd, "GET /sea", 8, MSG_NOSIGNAL), 8);
+      partial.push_back(fd);
+    }
   }
   std::atomic<bool> done = false;
   std::thread trickle([&] {  // a byte more of each request line now and then
@@ -442,10 +443,7 @@ TEST(ServerTest, HundredsOfIdleConnectionsDoNotStarveARequest) {
 // well within the read timeout, is cut off once the read timeout has
 // passed since its first byte, and the server answers others meanwhile.
 TEST(ServerTest, ASlowClientIsCutOffAfterTheReadTimeout) {
-  ServerOptions options;
-  options.limits.read_timeout = std::chrono::seconds(2);
-  options.limits.keep_alive_timeout = std::chrono::seconds(2);
-  RunningServer s(options);
+  RunningServer s(WithTimeouts(std::chrono::seconds(2)));
   int fd = ConnectRaw(s.server().port());
   ASSERT_GE(fd, 0);
   const std::string request =
