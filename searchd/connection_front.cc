@@ -23,8 +23,8 @@ namespace talksearch {
 
 struct ConnectionFront::Connection {
   int fd = -1;
-  std::string buffer;  // received and not yet read by a request
-  std::size_t pos = 0;  // buffer[0, pos) has been read
+  std::string buffer;    // received and not yet read by a request
+  std::size_t pos = 0;   // buffer[0, pos) has been read
   bool started = false;  // a byte of the next request has arrived
   Clock::time_point deadline;
   std::size_t served = 0;

@@ -103,7 +103,7 @@ class ConnectionFront {
 
   std::mutex mutex_;
   std::condition_variable work_cv_;
-  std::deque<std::unique_ptr<Connection>> ready_;     // whole heads, for the workers
+  std::deque<std::unique_ptr<Connection>> ready_;      // whole heads, for the workers
   std::vector<std::unique_ptr<Connection>> returned_;  // answered, kept alive
   bool workers_done_ = false;
   std::vector<std::thread> workers_;

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <ctime>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "server.h"

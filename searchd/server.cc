@@ -151,9 +151,8 @@ void Server::Impl::Configure() {
     });
   }
   if (WritesEnabled()) {
-    http.Post("/reindex", [this](const httplib::Request& req, httplib::Response& res) {
-      Reindex(req, res);
-    });
+    http.Post("/reindex",
+              [this](const httplib::Request& req, httplib::Response& res) { Reindex(req, res); });
   }
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return BeforeRouting(req, res);

@@ -1,15 +1,14 @@
 // A run killed with SIGKILL at any moment leaves a database that opens and
 // that xapian-check accepts, and the next run completes it.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <xapian.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
-#include <iostream>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,17 +40,17 @@ void WriteNotes(const fs::path& root, int count) {
   for (int i = 0; i < count; ++i) {
     std::string title = "Talk number " + std::to_string(i);
     std::string line(title.size(), '=');
-    testing::WriteFile(root / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
-                       line + "\n" + title + "\n" + line + "\n\nby Speaker " +
-                           std::to_string(i % 37) + "\n\n* word" + std::to_string(i) +
-                           " and some text about gevent, metaclasses and ``patch_all``\n");
+    testing::WriteFile(
+        root / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
+        line + "\n" + title + "\n" + line + "\n\nby Speaker " + std::to_string(i % 37) +
+            "\n\n* word" + std::to_string(i) +
+            " and some text about gevent, metaclasses and ``patch_all``\n");
   }
 }
 
 Xapian::doccount Build(const fs::path& db, const fs::path& notes, const fs::path& log) {
-  int status = testing::RunToEnd({testing::IndexerBinary().string(), "--quiet", "--db",
-                                  db.string(), notes.string()},
-                                 log);
+  int status = testing::RunToEnd(
+      {testing::IndexerBinary().string(), "--quiet", "--db", db.string(), notes.string()}, log);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
   return Xapian::Database(db.string()).get_doccount();
 }
@@ -89,8 +88,13 @@ TEST(CrashTest, KilledAtManyPointsOfAScaledBuildLosesNothing) {
   testing::TempDir dir;
   const fs::path notes = ScaledCorpus(dir.path() / "notes");
   ASSERT_FALSE(::testing::Test::HasFailure());
-  const std::vector<std::string> build = {testing::IndexerBinary().string(), "--quiet",
-                                          "--batch-files", "100", "--threads", "2", "--db"};
+  const std::vector<std::string> build = {testing::IndexerBinary().string(),
+                                          "--quiet",
+                                          "--batch-files",
+                                          "100",
+                                          "--threads",
+                                          "2",
+                                          "--db"};
   auto run = [&](const fs::path& db) {
     std::vector<std::string> argv = build;
     argv.push_back(db.string());
@@ -98,8 +102,7 @@ TEST(CrashTest, KilledAtManyPointsOfAScaledBuildLosesNothing) {
     return argv;
   };
   const auto started = std::chrono::steady_clock::now();
-  int status = testing::RunToEnd(run(dir.path() / "clean"),
-                                 dir.path() / "clean.log");
+  int status = testing::RunToEnd(run(dir.path() / "clean"), dir.path() / "clean.log");
   const auto took = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << testing::ReadFile(dir.path() / "clean.log");
@@ -201,11 +204,10 @@ TEST(CrashTest, KilledWatcherMidUpdateLeavesAnIndexTheNextRunCompletes) {
           std::chrono::seconds(60)))
           << testing::ReadFile(log);
       for (int i = 0; i < kNotes; ++i) {
-        testing::WriteFile(notes / ("event" + std::to_string(i % 20)) /
-                               ("talk" + std::to_string(i) + ".rst"),
-                           "Edited talk " + std::to_string(i) + "\n" + std::string(30, '=') +
-                               "\n\nby Someone\n\n" +
-                               "* edit" + std::to_string(round) + " of the notes\n");
+        testing::WriteFile(
+            notes / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
+            "Edited talk " + std::to_string(i) + "\n" + std::string(30, '=') +
+                "\n\nby Someone\n\n" + "* edit" + std::to_string(round) + " of the notes\n");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       watch.Signal(SIGKILL);

@@ -61,7 +61,8 @@ inline std::string DumpIndex(const std::string& db_path) {
                     " terms=" + terms + " values=" + values);
   }
   for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k) {
-    lines.push_back("meta " + DumpEscape(*k) + "=" + DumpEscape(WithoutRacyFlag(*k, db.get_metadata(*k))));
+    lines.push_back("meta " + DumpEscape(*k) + "=" +
+                    DumpEscape(WithoutRacyFlag(*k, db.get_metadata(*k))));
   }
   for (auto s = db.spellings_begin(); s != db.spellings_end(); ++s) {
     lines.push_back("spelling " + DumpEscape(*s) + "=" + std::to_string(s.get_termfreq()));
@@ -81,8 +82,8 @@ inline std::string FirstDifference(const std::string& a, const std::string& b) {
     bool ha = static_cast<bool>(std::getline(ia, la)), hb = static_cast<bool>(std::getline(ib, lb));
     if (!ha && !hb) return "";
     if (!ha || !hb || la != lb) {
-      return "line " + std::to_string(n) + ":\n  " + (ha ? la.substr(0, 300) : "(end)") +
-             "\n  " + (hb ? lb.substr(0, 300) : "(end)");
+      return "line " + std::to_string(n) + ":\n  " + (ha ? la.substr(0, 300) : "(end)") + "\n  " +
+             (hb ? lb.substr(0, 300) : "(end)");
     }
   }
 }

@@ -423,7 +423,8 @@ TEST(ServerTest, HundredsOfIdleConnectionsDoNotStarveARequest) {
   std::thread trickle([&] {  // a byte more of each request line now and then
     while (!done) {
       for (int fd : partial) ::send(fd, "r", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-      for (int i = 0; i < 10 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      for (int i = 0; i < 10 && !done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
   httplib::Client client("127.0.0.1", s.server().port());

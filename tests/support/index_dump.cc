@@ -1,8 +1,8 @@
 // index_dump DB: prints what the index at DB holds as sorted text
 // (tests/index_dump.h), so that scripts can compare two builds with diff.
-#include <iostream>
-
 #include "index_dump.h"
+
+#include <iostream>
 
 int main(int argc, char** argv) {
   if (argc != 2) {
