@@ -2,11 +2,12 @@
 // A thin main: options in (flags, environment, config file), the server
 // started, stopped on SIGINT or SIGTERM, an exit code out.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <ctime>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "server.h"
@@ -82,6 +83,15 @@ bool WaitForSignal(const sigset_t& signals, talksearch::Server& server) {
   return false;
 }
 
+// Up to 1000 connections (ServerLimits::max_connections) and the index's
+// files: raise the soft limit of open files (often 1024) to the hard one.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 65536);
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +109,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
   ::signal(SIGPIPE, SIG_IGN);
+  RaiseOpenFileLimit();
   try {
     talksearch::Server server(options);
     server.Start();

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "connection_front.h"
 #include "http_util.h"
 #include "metrics.h"
 #include "routes.h"
@@ -40,6 +41,16 @@ bool HasControlOrSpace(const std::string& text) {
 int DefaultThreads() {
   return static_cast<int>(std::max(8u, 2 * std::thread::hardware_concurrency()));
 }
+
+// cpp-httplib's request handling (parsing, routing, answers) without its
+// connection handling: the ConnectionFront hands it one whole request at a
+// time.
+class RequestHandler : public httplib::Server {
+ public:
+  bool Serve(httplib::Stream& stream, bool close_connection, bool& connection_closed) {
+    return process_request(stream, close_connection, connection_closed, nullptr);
+  }
+};
 
 }  // namespace
 
@@ -75,7 +86,8 @@ struct Server::Impl {
   Metrics metrics;
   SearcherPool pool;
   ApiContext context;
-  httplib::Server http;
+  RequestHandler http;
+  std::unique_ptr<ConnectionFront> front;
   int port = 0;
 
   std::mutex reindex_mutex;  // one reindex at a time
@@ -111,14 +123,20 @@ struct Server::Impl {
 
 void Server::Impl::Configure() {
   const ServerLimits& limits = options.limits;
+  FrontLimits front_limits;
+  front_limits.idle_timeout = limits.keep_alive_timeout;
+  front_limits.read_timeout = limits.read_timeout;
+  front_limits.write_timeout = limits.write_timeout;
+  front_limits.max_requests_per_connection = limits.keep_alive_max_requests;
+  front_limits.max_connections = limits.max_connections;
+  front_limits.max_head_bytes = limits.max_uri_bytes + 8192;
   int threads = options.threads > 0 ? options.threads : DefaultThreads();
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle
-  // and delayed ACKs add 40 ms to every keep-alive answer.
-  http.set_tcp_nodelay(true);
+  front = std::make_unique<ConnectionFront>(
+      front_limits, threads, [this](httplib::Stream& stream, bool close, bool& closed) {
+        return http.Serve(stream, close, closed);
+      });
   http.set_payload_max_length(limits.max_body_bytes);
-  http.set_read_timeout(limits.read_timeout);
-  http.set_write_timeout(limits.write_timeout);
+  // Only for the Keep-Alive header of answers: the front enforces them.
   http.set_keep_alive_timeout(limits.keep_alive_timeout.count());
   http.set_keep_alive_max_count(limits.keep_alive_max_requests);
   httplib::Headers headers{{"X-Content-Type-Options", "nosniff"}};
@@ -133,9 +151,8 @@ void Server::Impl::Configure() {
     });
   }
   if (WritesEnabled()) {
-    http.Post("/reindex", [this](const httplib::Request& req, httplib::Response& res) {
-      Reindex(req, res);
-    });
+    http.Post("/reindex",
+              [this](const httplib::Request& req, httplib::Response& res) { Reindex(req, res); });
   }
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return BeforeRouting(req, res);
@@ -264,30 +281,23 @@ Server::~Server() { Stop(); }
 void Server::Start() {
   Impl& s = *impl_;
   const ServerOptions& o = s.options;
-  if (o.port == 0) {
-    s.port = s.http.bind_to_any_port(o.listen);
-  } else {
-    s.port = s.http.bind_to_port(o.listen, o.port) ? o.port : -1;
-  }
+  s.port = s.front->Bind(o.listen, o.port);
   if (s.port <= 0) {
     throw Error("cannot listen on " + o.listen + ":" + std::to_string(o.port) +
                 ": the address is in use or not available here");
   }
+  // Listening from here: connections wait in the backlog until Run() takes them.
   s.listening = true;
   s.listener = std::thread([&s] {
-    s.http.listen_after_bind();
+    try {
+      s.front->Run();
+    } catch (const std::exception& e) {
+      s.LogLine(std::string("error: the server stopped: ") + e.what());
+    }
     std::lock_guard lock(s.state_mutex);
     s.listening = false;
     s.stopped_cv.notify_all();
   });
-  // httplib's stop() does nothing until the listener runs: wait for it.
-  while (!s.http.is_running()) {
-    {
-      std::lock_guard lock(s.state_mutex);
-      if (!s.listening) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
 }
 
 int Server::port() const { return impl_->port; }
@@ -299,7 +309,7 @@ bool Server::running() const {
 
 void Server::Stop() {
   Impl& s = *impl_;
-  s.http.stop();
+  s.front->Stop();
   Wait();
   std::lock_guard lock(s.join_mutex);
   if (s.listener.joinable()) s.listener.join();

@@ -16,17 +16,23 @@
 
 namespace talksearch {
 
-// What a client may send and how long it may take.
+// What a client may send and how long it may take. Connections wait for
+// their requests in one thread (connection_front.h), not in a worker, so
+// idle and slow clients cost a socket each, not a worker.
 struct ServerLimits {
   std::size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   // Longer request targets get 414. cpp-httplib itself stops at 8192.
   std::size_t max_uri_bytes = 8192;
-  std::chrono::seconds read_timeout{5};   // to receive a request
-  std::chrono::seconds write_timeout{5};  // to send an answer
-  // An idle connection is closed after this. It holds a worker meanwhile,
-  // and Stop() waits for it (cpp-httplib 0.11), so keep it short.
+  // A request must arrive whole (head and body) within this of its first
+  // byte, however slowly it trickles in; else the connection is closed.
+  std::chrono::seconds read_timeout{5};
+  std::chrono::seconds write_timeout{5};  // each write of an answer
+  // A connection with no byte of a request (new, or after an answer) is
+  // closed after this.
   std::chrono::seconds keep_alive_timeout{2};
   std::size_t keep_alive_max_requests = 100;  // then the connection is closed
+  // Connections open at once; further ones are closed as soon as accepted.
+  std::size_t max_connections = 1000;
 };
 
 struct ServerOptions {

@@ -1,17 +1,19 @@
 // A run killed with SIGKILL at any moment leaves a database that opens and
 // that xapian-check accepts, and the next run completes it.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <xapian.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "index_dump.h"
 #include "process_util.h"
 #include "test_util.h"
 
@@ -38,19 +40,108 @@ void WriteNotes(const fs::path& root, int count) {
   for (int i = 0; i < count; ++i) {
     std::string title = "Talk number " + std::to_string(i);
     std::string line(title.size(), '=');
-    testing::WriteFile(root / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
-                       line + "\n" + title + "\n" + line + "\n\nby Speaker " +
-                           std::to_string(i % 37) + "\n\n* word" + std::to_string(i) +
-                           " and some text about gevent, metaclasses and ``patch_all``\n");
+    testing::WriteFile(
+        root / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
+        line + "\n" + title + "\n" + line + "\n\nby Speaker " + std::to_string(i % 37) +
+            "\n\n* word" + std::to_string(i) +
+            " and some text about gevent, metaclasses and ``patch_all``\n");
   }
 }
 
 Xapian::doccount Build(const fs::path& db, const fs::path& notes, const fs::path& log) {
-  int status = testing::RunToEnd({testing::IndexerBinary().string(), "--quiet", "--db",
-                                  db.string(), notes.string()},
-                                 log);
+  int status = testing::RunToEnd(
+      {testing::IndexerBinary().string(), "--quiet", "--db", db.string(), notes.string()}, log);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
   return Xapian::Database(db.string()).get_doccount();
+}
+
+// True when xapian-check (if on PATH) accepts the database; says why not.
+::testing::AssertionResult PassesCheck(const std::string& check, const fs::path& db,
+                                       const fs::path& log) {
+  if (check.empty()) return ::testing::AssertionSuccess();
+  int status = testing::RunToEnd({check, db.string()}, log);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "xapian-check " << db << ":\n" << testing::ReadFile(log);
+}
+
+// A corpus made by bench/scale.py, as the benchmarks make theirs: 3 copies of
+// TALKSEARCH_CORPUS, or 100 of tests/data when it is unset (about a
+// thousand notes either way).
+fs::path ScaledCorpus(const fs::path& out) {
+  const char* corpus = std::getenv("TALKSEARCH_CORPUS");
+  bool real = corpus != nullptr && *corpus != '\0';
+  std::string source = real ? corpus : testing::TestData().string();
+  std::string command = "python3 '" + std::string(TALKSEARCH_SOURCE_DIR) +
+                        "/bench/scale.py' --source '" + source + "' --scale " +
+                        (real ? "3" : "100") + " --out '" + out.string() + "' 2>&1";
+  testing::CommandOutput made = testing::RunCommand(command);
+  EXPECT_EQ(made.status, 0) << command << "\n" << made.text;
+  return out;
+}
+
+// SIGKILL at a dozen points spread over a build of a scaled corpus (offsets
+// measured from a clean build of it, committed every 100 files): each time
+// the database opens, xapian-check accepts it, and the next run completes
+// it to exactly what the clean build holds (talks, records, terms, values,
+// file states, spelling), so a kill loses nothing.
+TEST(CrashTest, KilledAtManyPointsOfAScaledBuildLosesNothing) {
+  testing::TempDir dir;
+  const fs::path notes = ScaledCorpus(dir.path() / "notes");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const std::vector<std::string> build = {testing::IndexerBinary().string(),
+                                          "--quiet",
+                                          "--batch-files",
+                                          "100",
+                                          "--threads",
+                                          "2",
+                                          "--db"};
+  auto run = [&](const fs::path& db) {
+    std::vector<std::string> argv = build;
+    argv.push_back(db.string());
+    argv.push_back(notes.string());
+    return argv;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  int status = testing::RunToEnd(run(dir.path() / "clean"), dir.path() / "clean.log");
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << testing::ReadFile(dir.path() / "clean.log");
+  const std::string clean = testing::DumpIndex((dir.path() / "clean").string());
+  const std::string check = FindXapianCheck();
+  if (check.empty()) std::cerr << "xapian-check is not on PATH: the databases are only opened\n";
+  const int kPoints = 12;
+  int committed_before_kill = 0;
+  for (int point = 0; point < kPoints; ++point) {
+    const auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(
+        took * (2 * point + 1) / (2 * kPoints));
+    SCOPED_TRACE("killed " + std::to_string(offset.count()) + " ms into the build");
+    const fs::path db = dir.path() / ("db" + std::to_string(point));
+    {
+      testing::Child killed(run(db), dir.path() / "killed.log");
+      std::this_thread::sleep_for(offset);
+      killed.Signal(SIGKILL);
+      killed.Wait();
+    }
+    std::string state = "no database yet";
+    if (fs::exists(db / "iamglass")) {
+      Xapian::Database left(db.string());
+      state = "revision " + std::to_string(left.get_revision()) + ", " +
+              std::to_string(left.get_doccount()) + " talks";
+      if (left.get_doccount() > 0) ++committed_before_kill;
+      EXPECT_TRUE(PassesCheck(check, db, dir.path() / "check.log"));
+    }
+    status = testing::RunToEnd(run(db), dir.path() / "next.log");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << testing::ReadFile(dir.path() / "next.log");
+    EXPECT_TRUE(PassesCheck(check, db, dir.path() / "check.log"));
+    EXPECT_EQ(testing::FirstDifference(testing::DumpIndex(db.string()), clean), "");
+    std::cout << "kill point " << point + 1 << "/" << kPoints << " at " << offset.count()
+              << " ms of " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+              << " ms: " << state << "; the next run completed it to the clean build\n";
+    fs::remove_all(db);
+  }
+  // Most kills must land mid-build, after some commits, or the test proves little.
+  EXPECT_GE(committed_before_kill, kPoints / 2);
 }
 
 TEST(CrashTest, KilledIndexerLeavesAnIndexTheNextRunCompletes) {
@@ -113,11 +204,10 @@ TEST(CrashTest, KilledWatcherMidUpdateLeavesAnIndexTheNextRunCompletes) {
           std::chrono::seconds(60)))
           << testing::ReadFile(log);
       for (int i = 0; i < kNotes; ++i) {
-        testing::WriteFile(notes / ("event" + std::to_string(i % 20)) /
-                               ("talk" + std::to_string(i) + ".rst"),
-                           "Edited talk " + std::to_string(i) + "\n" + std::string(30, '=') +
-                               "\n\nby Someone\n\n" +
-                               "* edit" + std::to_string(round) + " of the notes\n");
+        testing::WriteFile(
+            notes / ("event" + std::to_string(i % 20)) / ("talk" + std::to_string(i) + ".rst"),
+            "Edited talk " + std::to_string(i) + "\n" + std::string(30, '=') +
+                "\n\nby Someone\n\n" + "* edit" + std::to_string(round) + " of the notes\n");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       watch.Signal(SIGKILL);
@@ -143,6 +233,13 @@ TEST(CrashTest, KilledWatcherMidUpdateLeavesAnIndexTheNextRunCompletes) {
     if (round > 1) {
       EXPECT_EQ(after.get_termfreq("edit" + std::to_string(round - 1)), 0u);
     }
+    // And exactly what a clean build of the notes now on disk holds.
+    const fs::path clean = dir.path() / ("clean" + std::to_string(round));
+    Build(clean, notes, dir.path() / "clean.log");
+    EXPECT_EQ(testing::FirstDifference(testing::DumpIndex(db.string()),
+                                       testing::DumpIndex(clean.string())),
+              "");
+    fs::remove_all(clean);
   }
 }
 

@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -353,25 +355,114 @@ TEST(ServerTest, MissingIndexFailsBeforeListening) {
   EXPECT_THROW(Server server(options), IndexError);
 }
 
-TEST(ServerTest, IdleConnectionsAreClosed) {
-  ServerOptions options;
-  options.limits.read_timeout = std::chrono::seconds(1);
-  options.limits.keep_alive_timeout = std::chrono::seconds(1);
-  RunningServer s(options);
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+// A TCP connection to the server that sends only what the test writes; -1
+// when it cannot connect.
+int ConnectRaw(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(s.server().port()));
+  addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  timeval wait{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-  char byte;
-  // Sends nothing: the server hangs up (0) before our 10 s receive timeout
-  // would give up (-1).
-  ssize_t n = ::recv(fd, &byte, 1, 0);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True when the server has closed `fd` (end of file or a reset) within
+// `timeout`; anything it sends first is skipped.
+bool ClosedByServer(int fd, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return true;
+  }
+  return false;
+}
+
+// Options whose read and keep-alive timeouts are both `timeout`.
+ServerOptions WithTimeouts(std::chrono::seconds timeout) {
+  ServerOptions options;
+  options.limits.read_timeout = timeout;
+  options.limits.keep_alive_timeout = timeout;
+  return options;
+}
+
+TEST(ServerTest, IdleConnectionsAreClosed) {
+  RunningServer s(WithTimeouts(std::chrono::seconds(1)));
+  int fd = ConnectRaw(s.server().port());
+  ASSERT_GE(fd, 0);
+  // Sends nothing: the server hangs up long before this deadline.
+  EXPECT_TRUE(ClosedByServer(fd, std::chrono::seconds(10)));
   ::close(fd);
-  EXPECT_EQ(n, 0);
+}
+
+// 200 connections that send nothing and 200 that trickle a request line
+// never finished hold no worker: a real request is still answered, well
+// before any of them is timed out. (Before, each held one of the workers
+// for its whole keep-alive and read timeouts, so 4 workers served the
+// request only after the 400 had been timed out a few at a time.)
+TEST(ServerTest, HundredsOfIdleConnectionsDoNotStarveARequest) {
+  RunningServer s(WithTimeouts(std::chrono::seconds(30)));
+  std::vector<int> idle, partial;
+  for (int i = 0; i < 400; ++i) {
+    int fd = ConnectRaw(s.server().port());
+    ASSERT_GE(fd, 0);
+    if (i < 200) {
+      idle.push_back(fd);
+    } else {
+      ASSERT_EQ(::send(fd, "GET /sea", 8, MSG_NOSIGNAL), 8);
+      partial.push_back(fd);
+    }
+  }
+  std::atomic<bool> done = false;
+  std::thread trickle([&] {  // a byte more of each request line now and then
+    while (!done) {
+      for (int fd : partial) ::send(fd, "r", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      for (int i = 0; i < 10 && !done; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  httplib::Client client("127.0.0.1", s.server().port());
+  client.set_connection_timeout(std::chrono::seconds(20));
+  client.set_read_timeout(std::chrono::seconds(20));  // shorter than the server's timeouts
+  auto res = client.Get("/search?q=metaclass");
+  done = true;
+  trickle.join();
+  for (int fd : idle) ::close(fd);
+  for (int fd : partial) ::close(fd);
+  ASSERT_TRUE(res) << "no answer while 400 idle connections were open: "
+                   << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+}
+
+// Slowloris: a client that sends its request a byte a second, each byte
+// well within the read timeout, is cut off once the read timeout has
+// passed since its first byte, and the server answers others meanwhile.
+TEST(ServerTest, ASlowClientIsCutOffAfterTheReadTimeout) {
+  RunningServer s(WithTimeouts(std::chrono::seconds(2)));
+  int fd = ConnectRaw(s.server().port());
+  ASSERT_GE(fd, 0);
+  const std::string request =
+      "GET /search?q=metaclass HTTP/1.1\r\nHost: x\r\n" + std::string(200, 'X') + "\r\n\r\n";
+  bool closed = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (std::size_t i = 0; i < request.size() && std::chrono::steady_clock::now() < deadline; ++i) {
+    if (::send(fd, &request[i], 1, MSG_NOSIGNAL) != 1 ||
+        ClosedByServer(fd, std::chrono::seconds(1))) {
+      closed = true;
+      break;
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(closed) << "a client sending a byte a second kept its connection for 60 s";
+  auto res = s.Client().Get("/health");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
 }
 
 // A running server follows the index: a talk committed while it serves is
