@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -53,6 +54,45 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 };
 
+// Facet counts: value -> talks.
+using Counts = std::unordered_map<std::string, std::uint32_t>;
+
+void Count(Counts& counts, std::string value, std::uint32_t n = 1) {
+  if (!value.empty()) counts[std::move(value)] += n;
+}
+
+// Each speaker of a speakers value (joined by kListSeparator), `n` times.
+void CountSpeakers(Counts& counts, const std::string& value, std::uint32_t n = 1) {
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    std::size_t end = value.find(schema::kListSeparator, pos);
+    if (end == std::string::npos) end = value.size();
+    Count(counts, value.substr(pos, end - pos), n);
+    pos = end + 1;
+  }
+}
+
+// The n most frequent values, most frequent first, then by value.
+std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
+  std::vector<FacetValue> values;
+  for (const auto& [value, count] : counts) values.push_back({value, count});
+  auto order = [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  };
+  std::size_t keep = std::min(n, values.size());
+  std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
+                    values.end(), order);
+  values.resize(keep);
+  return values;
+}
+
+void FillFacets(const Counts& events, const Counts& years, const Counts& speakers,
+                std::map<std::string, std::vector<FacetValue>>& facets) {
+  facets["event"] = Top(events, 20);
+  facets["year"] = Top(years, 30);
+  facets["speaker"] = Top(speakers, 20);
+}
+
 // Counts the events, years and speakers of the whole match set, each talk
 // once (a talk noted twice shares its talk key, as the results collapse it).
 class FacetSpy : public Xapian::MatchSpy {
@@ -61,45 +101,47 @@ class FacetSpy : public Xapian::MatchSpy {
     if (!seen_.insert(doc.get_value(schema::kTalkKeyValue)).second) return;
     Count(events_, doc.get_value(schema::kEventValue));
     Count(years_, doc.get_value(schema::kYearValue));
-    std::string value = doc.get_value(schema::kSpeakersValue);
-    std::size_t pos = 0;
-    while (pos < value.size()) {
-      std::size_t end = value.find(schema::kListSeparator, pos);
-      if (end == std::string::npos) end = value.size();
-      Count(speakers_, value.substr(pos, end - pos));
-      pos = end + 1;
-    }
+    CountSpeakers(speakers_, doc.get_value(schema::kSpeakersValue));
   }
 
   void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
-    facets["event"] = Top(events_, 20);
-    facets["year"] = Top(years_, 30);
-    facets["speaker"] = Top(speakers_, 20);
+    FillFacets(events_, years_, speakers_, facets);
   }
 
  private:
-  using Counts = std::unordered_map<std::string, std::uint32_t>;
-
-  static void Count(Counts& counts, std::string value) {
-    if (!value.empty()) ++counts[std::move(value)];
-  }
-
-  // The n most frequent values, most frequent first, then by value.
-  static std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
-    std::vector<FacetValue> values;
-    for (const auto& [value, count] : counts) values.push_back({value, count});
-    auto order = [](const FacetValue& a, const FacetValue& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    };
-    std::size_t keep = std::min(n, values.size());
-    std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
-                      values.end(), order);
-    values.resize(keep);
-    return values;
-  }
-
   std::unordered_set<std::string> seen_;
   Counts events_, years_, speakers_;
+};
+
+// The facets over remote shards. xapian-tcpsrv runs only the match spies it
+// knows, Xapian's own ValueCountMatchSpy among them, so FacetSpy cannot run
+// there: these count values per document, and a talk noted twice (in two
+// documents) is counted twice. The response says so ("degraded").
+class ValueFacets {
+ public:
+  void AddTo(Xapian::Enquire& enquire) {
+    enquire.add_matchspy(&events_);
+    enquire.add_matchspy(&years_);
+    enquire.add_matchspy(&speakers_);
+  }
+
+  void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+    Counts events, years, speakers;
+    for (auto it = events_.values_begin(); it != events_.values_end(); ++it) {
+      Count(events, *it, it.get_termfreq());
+    }
+    for (auto it = years_.values_begin(); it != years_.values_end(); ++it) {
+      Count(years, *it, it.get_termfreq());
+    }
+    for (auto it = speakers_.values_begin(); it != speakers_.values_end(); ++it) {
+      CountSpeakers(speakers, *it, it.get_termfreq());
+    }
+    FillFacets(events, years, speakers, facets);
+  }
+
+ private:
+  Xapian::ValueCountMatchSpy events_{schema::kEventValue}, years_{schema::kYearValue},
+      speakers_{schema::kSpeakersValue};
 };
 
 void Validate(const SearchRequest& r) {
@@ -140,28 +182,63 @@ std::string TalkId(const TalkRecord& record) {
   return record.path + "#" + std::to_string(record.talk_index);
 }
 
+// "tcp://HOST:PORT" (HOST may be [an IPv6 address]): the host and port;
+// nullopt for a local folder. Throws InvalidArgument for a tcp:// address
+// without a valid port.
+std::optional<std::pair<std::string, unsigned>> RemoteAddress(const std::string& database) {
+  constexpr std::string_view kScheme = "tcp://";
+  if (!database.starts_with(kScheme)) return std::nullopt;
+  std::string rest = database.substr(kScheme.size());
+  std::size_t colon = rest.rfind(':');
+  std::string host = colon == std::string::npos ? "" : rest.substr(0, colon);
+  std::string port = colon == std::string::npos ? "" : rest.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned number = 0;
+  bool digits = !port.empty() && port.size() <= 5 &&
+                port.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) number = static_cast<unsigned>(std::stoul(port));
+  if (host.empty() || !digits || number < 1 || number > 65535) {
+    throw InvalidArgument("'" + database +
+                          "' is not a remote database address: use tcp://HOST:PORT");
+  }
+  return std::pair{host, number};
+}
+
+// One of the databases searched as one: a local folder or a remote one.
+struct Shard {
+  std::string name;  // as given
+  std::optional<std::pair<std::string, unsigned>> remote;
+  std::optional<Xapian::Database> db;  // open; nullopt while down
+  std::string error;                   // why it is down
+  std::chrono::steady_clock::time_point failed_at;
+};
+
 }  // namespace
 
 struct Searcher::Impl {
   SearchOptions options;
-  Xapian::Database db;
+  std::vector<Shard> shards;
+  Xapian::Database db;  // the shards that are up, as one
+  bool any_remote = false;  // among those
   Xapian::Stem stem;
   Xapian::QueryParser parser;
   DateRangeProcessor date_range{"date:"};
   DateRangeProcessor bare_range{""};
 
   explicit Impl(SearchOptions o) : options(std::move(o)) {
+    if (options.databases.empty()) throw InvalidArgument("no index given (--db)");
     try {
-      db = Xapian::Database(options.database);
       stem = CachingStem(options.language);
     } catch (const Xapian::InvalidArgumentError& e) {
       throw InvalidArgument("unknown language '" + options.language + "'");
-    } catch (const Xapian::Error& e) {
-      throw IndexError("cannot open the index at " + options.database + " (" +
-                       e.get_description() + "): build it with `indexer --db " +
-                       options.database + " NOTES`");
     }
-    parser.set_database(db);
+    for (const std::string& name : options.databases) {
+      if (name.empty()) throw InvalidArgument("--db must name an index folder or tcp://HOST:PORT");
+      shards.push_back({name, RemoteAddress(name), std::nullopt, "", {}});
+    }
+    for (Shard& shard : shards) Open(shard);
     parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_OR);
@@ -176,6 +253,92 @@ struct Searcher::Impl {
     parser.add_rangeprocessor(&date_range);
     parser.add_rangeprocessor(&bare_range);
     parser.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_ERROR);
+    Combine();
+  }
+
+  // Opens (or connects to) a shard; on failure it is marked down.
+  void Open(Shard& shard) {
+    try {
+      if (shard.remote) {
+        auto timeout = static_cast<unsigned>(std::max(1, options.shard_timeout_ms));
+        shard.db = Xapian::Remote::open(shard.remote->first, shard.remote->second, timeout,
+                                        timeout);
+      } else {
+        shard.db = Xapian::Database(shard.name);
+      }
+      shard.error.clear();
+    } catch (const Xapian::Error& e) {
+      MarkDown(shard, e);
+    }
+  }
+
+  static void MarkDown(Shard& shard, const Xapian::Error& e) {
+    shard.db.reset();
+    shard.error = e.get_description();
+    shard.failed_at = std::chrono::steady_clock::now();
+  }
+
+  // Makes `db` the shards that are up, as one. Throws IndexError when none is.
+  void Combine() {
+    db = Xapian::Database();
+    any_remote = false;
+    for (const Shard& shard : shards) {
+      if (!shard.db) continue;
+      db.add_database(*shard.db);
+      any_remote = any_remote || shard.remote.has_value();
+    }
+    parser.set_database(db);
+    if (db.size() > 0) return;
+    if (shards.size() == 1 && !shards[0].remote) {
+      const std::string& name = shards[0].name;
+      throw IndexError("cannot open the index at " + name + " (" + shards[0].error +
+                       "): build it with `indexer --db " + name + " NOTES`");
+    }
+    std::string why;
+    for (const Shard& shard : shards) why += (why.empty() ? "" : "; ") + shard.name + ": " + shard.error;
+    throw IndexError("no shard of the index can be searched (" + why + ")");
+  }
+
+  // After a network error in the middle of an answer: which shard failed is
+  // not said, so every remote shard is connected to afresh; those that do
+  // not answer in time are left out. Throws IndexError when none is left.
+  void Recover() {
+    for (Shard& shard : shards) {
+      if (shard.remote) Open(shard);
+    }
+    Combine();
+  }
+
+  // Reopens every shard that is up (a remote one that no longer answers is
+  // marked down) and tries the failed ones again, at most every
+  // shard_retry_ms. True when anything moved.
+  bool Refresh() {
+    bool moved = false, changed = false;
+    auto now = std::chrono::steady_clock::now();
+    for (Shard& shard : shards) {
+      if (shard.db) {
+        try {
+          moved = shard.db->reopen() || moved;
+        } catch (const Xapian::NetworkError& e) {
+          MarkDown(shard, e);
+          changed = true;
+        }
+      } else if (now - shard.failed_at >= std::chrono::milliseconds(options.shard_retry_ms)) {
+        Open(shard);
+        changed = changed || shard.db.has_value();
+        if (!shard.db) shard.failed_at = now;
+      }
+    }
+    if (changed) Combine();
+    return moved || changed;
+  }
+
+  std::vector<std::string> Failed() const {
+    std::vector<std::string> names;
+    for (const Shard& shard : shards) {
+      if (!shard.db) names.push_back(shard.name);
+    }
+    return names;
   }
 
   static constexpr double kTitleBoost = 0.3;
@@ -353,12 +516,22 @@ struct Searcher::Impl {
     if (r.sort != SortOrder::kRelevance) {
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
     }
+    // A remote shard runs only the match spies xapian-tcpsrv knows.
     FacetSpy facets;
-    if (r.facets) enquire.add_matchspy(&facets);
+    ValueFacets value_facets;
+    if (r.facets && any_remote) {
+      value_facets.AddTo(enquire);
+    } else if (r.facets) {
+      enquire.add_matchspy(&facets);
+    }
     Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
                                          r.facets ? db.get_doccount() : 0);
-    if (r.facets) facets.Fill(out.facets);
+    if (r.facets && any_remote) {
+      value_facets.Fill(out.facets);
+    } else if (r.facets) {
+      facets.Fill(out.facets);
+    }
     return mset;
   }
 
@@ -368,8 +541,39 @@ struct Searcher::Impl {
                            ? ""
                            : schema::IdTerm(id.substr(0, hash), std::atoi(id.c_str() + hash + 1));
     Xapian::PostingIterator p = term.empty() ? db.postlist_end("") : db.postlist_begin(term);
-    if (term.empty() || p == db.postlist_end(term)) throw NotFound("no talk has the id '" + id + "'");
+    if (term.empty() || p == db.postlist_end(term)) {
+      if (!Failed().empty()) {
+        throw IndexError("no talk has the id '" + id + "' in the shards that answer; it may be "
+                         "in a shard that is down");
+      }
+      throw NotFound("no talk has the id '" + id + "'");
+    }
     return *p;
+  }
+
+  // Runs `f`, reopening the database and trying again when a writer has
+  // moved it on under us, and leaving out the remote shards that stop
+  // answering.
+  template <typename F>
+  auto Guarded(F f) {
+    for (int attempt = 0, lost = 0;;) {
+      try {
+        return f();
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (++attempt > 3) throw IndexError("the index keeps changing under the search; try again");
+        db.reopen();
+      } catch (const Xapian::NetworkError& e) {
+        // Each round leaves out at least one shard or gives up.
+        if (++lost > static_cast<int>(shards.size())) {
+          throw IndexError("the shards of the index keep failing: " + e.get_description());
+        }
+        Recover();
+      } catch (const Xapian::WildcardError&) {
+        throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
+      } catch (const Xapian::DatabaseError& e) {
+        throw IndexError("the index could not be read: " + e.get_description());
+      }
+    }
   }
 };
 
@@ -378,31 +582,11 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
-namespace {
-
-// Runs `f`, reopening the database and trying again when a writer has
-// moved it on under us.
-template <typename F>
-auto Retrying(Xapian::Database& db, F f) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      return f();
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 3) throw IndexError("the index keeps changing under the search; try again");
-      db.reopen();
-    } catch (const Xapian::WildcardError&) {
-      throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
-    } catch (const Xapian::DatabaseError& e) {
-      throw IndexError("the index could not be read: " + e.get_description());
-    }
-  }
-}
-
-}  // namespace
-
 SearchResponse Searcher::Search(const SearchRequest& request) {
   auto start = std::chrono::steady_clock::now();
-  SearchResponse out = Retrying(impl_->db, [&] { return impl_->Run(request); });
+  SearchResponse out = impl_->Guarded([&] { return impl_->Run(request); });
+  out.shards_failed = impl_->Failed();
+  if (impl_->any_remote) out.degraded = {"facets", "spelling"};
   out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
   return out;
@@ -412,7 +596,7 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
   if (limit < 1 || limit > kMaxLimit) {
     throw InvalidArgument("limit must be between 1 and " + std::to_string(kMaxLimit));
   }
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     Xapian::docid did = impl_->FindId(id);
     Xapian::Enquire enquire(impl_->db);
     Xapian::RSet rset;
@@ -440,13 +624,13 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
 
 std::vector<std::string> Searcher::Suggest(const std::string& prefix, int limit) {
   if (prefix.size() > kMaxQueryBytes) throw InvalidArgument("the prefix is too long");
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     return SuggestCompletions(impl_->db, prefix, static_cast<std::size_t>(std::clamp(limit, 1, 50)));
   });
 }
 
 TalkSections Searcher::Talk(const std::string& id) {
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     Xapian::Document doc = impl_->db.get_document(impl_->FindId(id));
     TalkRecord record = DecodeTalkRecord(doc.get_data());
     TalkSections out;
@@ -466,14 +650,24 @@ TalkSections Searcher::Talk(const std::string& id) {
 }
 
 IndexInfo Searcher::Info() {
-  return Retrying(impl_->db, [&] {
-    return IndexInfo{impl_->db.get_revision(), impl_->db.get_doccount()};
+  return impl_->Guarded([&] {
+    IndexInfo info;
+    for (const Shard& shard : impl_->shards) {
+      ShardInfo one{shard.name, shard.db.has_value(), shard.remote.has_value(), 0, shard.error};
+      if (shard.db) {
+        one.talks = shard.db->get_doccount();
+        info.talks += one.talks;
+        if (!shard.remote) info.revision += shard.db->get_revision();
+      }
+      info.shards.push_back(std::move(one));
+    }
+    return info;
   });
 }
 
 bool Searcher::Refresh() {
   try {
-    return impl_->db.reopen();
+    return impl_->Refresh();
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot reopen the index: " + e.get_description());
   }

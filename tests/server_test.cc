@@ -27,7 +27,7 @@ using testing::Eventually;
 class RunningServer {
  public:
   explicit RunningServer(ServerOptions options = {}) {
-    options.db = sample_.db().string();
+    options.db = {sample_.db().string()};
     options.port = 0;
     options.threads = 4;
     options.log = [this](const std::string& line) {
@@ -330,11 +330,13 @@ TEST(ServerTest, BadSettingsAreNamed) {
       {[](ServerOptions& o) { o.listen = "example.org"; }, "--listen"},
       {[](ServerOptions& o) { o.base_url = "ftp://notes"; }, "--base-url"},
       {[](ServerOptions& o) { o.cors_origin = "https://a\r\nSet-Cookie: x"; }, "--cors-origin"},
-      {[](ServerOptions& o) { o.db = ""; }, "--db"},
+      {[](ServerOptions& o) { o.db = {}; }, "--db"},
+      {[](ServerOptions& o) { o.db = {""}; }, "--db"},
+      {[](ServerOptions& o) { o.shard_timeout_ms = 0; }, "--shard-timeout"},
   };
   for (const Bad& b : bad) {
     ServerOptions options;
-    options.db = "db";
+    options.db = {"db"};
     b.change(options);
     try {
       ValidateServerOptions(options);
@@ -348,7 +350,7 @@ TEST(ServerTest, BadSettingsAreNamed) {
 TEST(ServerTest, MissingIndexFailsBeforeListening) {
   testing::TempDir dir;
   ServerOptions options;
-  options.db = (dir.path() / "no-such-db").string();
+  options.db = {(dir.path() / "no-such-db").string()};
   options.port = 0;
   EXPECT_THROW(Server server(options), IndexError);
 }
