@@ -167,6 +167,27 @@ void IndexWriter::SetRoots(const std::string& roots) {
   db_.set_metadata(std::string(schema::kRootKey), roots);
 }
 
+void IndexWriter::SetShard(unsigned shards, unsigned shard) {
+  auto describe = [](const std::string& value) {
+    if (value.empty()) return std::string("every note (no --shards)");
+    std::size_t slash = value.find('/');
+    return "shard " + value.substr(0, slash) + " of " + value.substr(slash + 1) + " (--shards " +
+           value.substr(slash + 1) + " --shard " + value.substr(0, slash) + ")";
+  };
+  const std::string key(schema::kShardKey);
+  const std::string want = shards == 0 ? "" : std::to_string(shard) + "/" + std::to_string(shards);
+  const std::string have = db_.get_metadata(key);
+  if (have == want) return;
+  const std::string file_key(schema::kFileKey);
+  if (db_.get_doccount() > 0 || db_.metadata_keys_begin(file_key) != db_.metadata_keys_end(file_key)) {
+    throw InvalidArgument("the index at " + path_.string() + " holds " + describe(have) +
+                          ", not " + describe(want) +
+                          ": run with the options it was built with, or name another --db");
+  }
+  Begin();
+  db_.set_metadata(key, want);
+}
+
 bool IndexWriter::Commit() {
   if (!dirty_) return false;
   try {

@@ -46,6 +46,9 @@ class IndexWriter {
   void SetState(const std::string& path, const FileState& state);
   // Records the roots (one per line) when they differ from the last ones.
   void SetRoots(const std::string& roots);
+  // Records that the database is shard `shard` of `shards` (0: every note).
+  // Throws InvalidArgument when it already holds notes under other values.
+  void SetShard(unsigned shards, unsigned shard);
 
   // True when there are changes not committed yet.
   bool dirty() const { return dirty_; }

@@ -78,6 +78,14 @@ SyncEngine::SyncEngine(const IndexOptions& options, IndexWriter& writer)
     std::string prefix = options.roots.size() > 1 ? name + "/" : "";
     roots_.push_back({dir, prefix, std::make_unique<NoteReader>(dir, options.parse)});
   }
+  if (options.shards > 0 && options.shard >= options.shards) {
+    throw InvalidArgument("--shard must be between 0 and " + std::to_string(options.shards - 1));
+  }
+  writer_.SetShard(options.shards, options.shard);
+}
+
+bool SyncEngine::InShard(const std::string& path) const {
+  return options_.shards == 0 || ShardOf(path, options_.shards) == options_.shard;
 }
 
 std::optional<std::pair<std::size_t, std::string>> SyncEngine::Locate(
@@ -99,9 +107,14 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
   std::vector<WalkEntry> entries;
   std::vector<WalkSkip> skipped;
   WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
-  for (WalkEntry& entry : entries) found.push_back({root, StoredPath(root, entry.rel), entry.st});
+  // Another shard's notes are not this index's business, nor its skips.
+  for (WalkEntry& entry : entries) {
+    std::string path = StoredPath(root, entry.rel);
+    if (InShard(path)) found.push_back({root, std::move(path), entry.st});
+  }
   for (WalkSkip& skip : skipped) {
-    walk_skips_.emplace_back(StoredPath(root, skip.rel), std::move(skip.reason));
+    std::string path = StoredPath(root, skip.rel);
+    if (InShard(path)) walk_skips_.emplace_back(std::move(path), std::move(skip.reason));
   }
 }
 
@@ -141,7 +154,7 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
   std::set<std::string> seen;
   std::erase_if(found, [&](const Found& file) { return !seen.insert(file.path).second; });
   for (const std::string& path : files) {
-    if (seen.count(path) > 0) continue;
+    if (seen.count(path) > 0 || !InShard(path)) continue;
     if (auto state = writer_.State(path)) recorded.emplace(path, *state);
     auto located = Locate(path);
     struct stat st;

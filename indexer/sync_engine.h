@@ -64,6 +64,8 @@ class SyncEngine {
   struct Task;
   struct TaskResult;
 
+  // Whether a stored path belongs to this index's shard (always, unsharded).
+  bool InShard(const std::string& path) const;
   // The root holding a stored path and the path relative to it.
   std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
   std::filesystem::path DisplayPath(const std::string& path) const;
