@@ -104,8 +104,10 @@ class FacetSpy : public Xapian::MatchSpy {
     CountSpeakers(speakers_, doc.get_value(schema::kSpeakersValue));
   }
 
-  void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+  // Fills `facets`; returns the number of talks matched.
+  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
     FillFacets(events_, years_, speakers_, facets);
+    return static_cast<std::uint32_t>(seen_.size());
   }
 
  private:
@@ -123,9 +125,11 @@ class ValueFacets {
     enquire.add_matchspy(&events_);
     enquire.add_matchspy(&years_);
     enquire.add_matchspy(&speakers_);
+    enquire.add_matchspy(&talks_);
   }
 
-  void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+  // Fills `facets`; returns the number of talks matched (distinct talk keys).
+  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
     Counts events, years, speakers;
     for (auto it = events_.values_begin(); it != events_.values_end(); ++it) {
       Count(events, *it, it.get_termfreq());
@@ -137,11 +141,14 @@ class ValueFacets {
       CountSpeakers(speakers, *it, it.get_termfreq());
     }
     FillFacets(events, years, speakers, facets);
+    std::uint32_t talks = 0;
+    for (auto it = talks_.values_begin(); it != talks_.values_end(); ++it) ++talks;
+    return talks;
   }
 
  private:
   Xapian::ValueCountMatchSpy events_{schema::kEventValue}, years_{schema::kYearValue},
-      speakers_{schema::kSpeakersValue};
+      speakers_{schema::kSpeakersValue}, talks_{schema::kTalkKeyValue};
 };
 
 void Validate(const SearchRequest& r) {
@@ -500,9 +507,6 @@ struct Searcher::Impl {
       query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
       mset = Match(Filtered(query, r), r, out);
     }
-    out.total = mset.get_matches_estimated();
-    out.total_min = mset.get_matches_lower_bound();
-    out.total_max = mset.get_matches_upper_bound();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       out.hits.push_back(MakeHit(it, mset, r.snippets));
     }
@@ -515,6 +519,10 @@ struct Searcher::Impl {
     enquire.set_collapse_key(schema::kTalkKeyValue);
     if (r.sort != SortOrder::kRelevance) {
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
+    } else {
+      // Equal scores are ordered by talk, not by document id: ids depend on
+      // how the talks are spread over shards, and the order must not.
+      enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     }
     // A remote shard runs only the match spies xapian-tcpsrv knows.
     FacetSpy facets;
@@ -527,10 +535,15 @@ struct Searcher::Impl {
     Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
                                          r.facets ? db.get_doccount() : 0);
-    if (r.facets && any_remote) {
-      value_facets.Fill(out.facets);
-    } else if (r.facets) {
-      facets.Fill(out.facets);
+    out.total = mset.get_matches_estimated();
+    out.total_min = mset.get_matches_lower_bound();
+    out.total_max = mset.get_matches_upper_bound();
+    if (r.facets) {
+      // The spies saw every match: the number of talks is exact, where
+      // Xapian's estimate after collapsing depends on the order documents
+      // were met in, and so on the shards.
+      out.total = out.total_min = out.total_max =
+          any_remote ? value_facets.Fill(out.facets) : facets.Fill(out.facets);
     }
     return mset;
   }
@@ -610,11 +623,14 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
       }
       const Xapian::Database& db;
     } words(impl_->db);
-    Xapian::ESet eset = enquire.get_eset(40, rset, &words);
+    // Exact term frequencies: over several databases Xapian otherwise
+    // estimates them, and the words chosen would depend on the shards.
+    Xapian::ESet eset = enquire.get_eset(40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &words);
     Xapian::Query query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 40);
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(
         schema::IdTerm(id.substr(0, id.rfind('#')), std::atoi(id.c_str() + id.rfind('#') + 1))));
     enquire.set_query(query);
+    enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     std::vector<Hit> hits;
     for (auto it = mset.begin(); it != mset.end(); ++it) hits.push_back(impl_->MakeHit(it, mset, false));
