@@ -466,7 +466,8 @@ struct Searcher::Impl {
     hit.event = record.event;
     hit.date = record.date;
     hit.speakers = record.speakers;
-    BestSection best = snippets ? FindBestSection(record, mset, stem) : BestSection{};
+    BestSection best =
+        snippets ? FindBestSection(record, mset, stem, !any_remote) : BestSection{};
     const SectionRecord* section =
         best.index < record.sections.size() ? &record.sections[best.index] : nullptr;
     hit.section = section != nullptr ? section->title : record.title;
@@ -507,6 +508,9 @@ struct Searcher::Impl {
       query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
       mset = Match(Filtered(query, r), r, out);
     }
+    // Remote shards: every hit's document asked for at once, not one round
+    // trip each. (MSet::fetch() without a range reads past a later page.)
+    if (!mset.empty()) mset.fetch(mset.begin(), mset.end());
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       out.hits.push_back(MakeHit(it, mset, r.snippets));
     }
@@ -599,7 +603,7 @@ SearchResponse Searcher::Search(const SearchRequest& request) {
   auto start = std::chrono::steady_clock::now();
   SearchResponse out = impl_->Guarded([&] { return impl_->Run(request); });
   out.shards_failed = impl_->Failed();
-  if (impl_->any_remote) out.degraded = {"facets", "spelling"};
+  if (impl_->any_remote) out.degraded = {"facets", "snippets", "spelling"};
   out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
   return out;

@@ -200,7 +200,7 @@ TEST(ServerTest, OverRemoteShardsAnswersEachRequestAsOverOneIndex) {
   ASSERT_EQ(health["shards"].size(), 3u);
   for (const json& shard : health["shards"]) EXPECT_EQ(shard["state"], "up") << shard;
   json search = json::parse(s.Client().Get("/search?q=metaclass")->body);
-  EXPECT_EQ(search["degraded"], json({"facets", "spelling"}));
+  EXPECT_EQ(search["degraded"], json({"facets", "snippets", "spelling"}));
 }
 
 // A shard killed under a running server: answers come from the others,

@@ -95,8 +95,9 @@ struct SearchResponse {
   // holds what the other shards hold.
   std::vector<std::string> shards_failed;
   // What is not as over one local database because some shards are remote:
-  // "facets" (a talk noted twice is counted once per note), "spelling"
-  // (corrections come only from local shards). See README.
+  // "facets" (a talk noted twice is counted once per note), "snippets" (the
+  // window is chosen by the matches alone, without the rarity of the other
+  // words), "spelling" (corrections come only from local shards). README.
   std::vector<std::string> degraded;
 };
 
