@@ -508,9 +508,10 @@ struct Searcher::Impl {
       query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
       mset = Match(Filtered(query, r), r, out);
     }
-    // Remote shards: every hit's document asked for at once, not one round
-    // trip each. (MSet::fetch() without a range reads past a later page.)
-    if (!mset.empty()) mset.fetch(mset.begin(), mset.end());
+    // (No MSet::fetch(): in Xapian 1.4 it does not pipeline a remote
+    // shard's documents, its ranged form fetches nothing, and over several
+    // databases it reads past the items of a later page. Each hit's document
+    // is one round trip to its shard.)
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       out.hits.push_back(MakeHit(it, mset, r.snippets));
     }
