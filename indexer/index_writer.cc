@@ -113,14 +113,31 @@ std::optional<FileState> IndexWriter::State(const std::string& path) {
 void IndexWriter::ForEachState(
     const std::string& prefix,
     const std::function<void(const std::string&, const FileState&)>& fn) {
-  const std::string key_prefix = Key(prefix);
+  ForEachKey(schema::kFileKey, prefix, fn);
+}
+
+void IndexWriter::ForEachPeerState(
+    const std::string& prefix,
+    const std::function<void(const std::string&, const FileState&)>& fn) {
+  ForEachKey(schema::kPeerKey, prefix, fn);
+}
+
+void IndexWriter::SetPeerState(const std::string& path, const std::optional<FileState>& state) {
+  Begin();
+  db_.set_metadata(std::string(schema::kPeerKey) + path, state ? EncodeFileState(*state) : "");
+}
+
+void IndexWriter::ForEachKey(
+    std::string_view kind, const std::string& prefix,
+    const std::function<void(const std::string&, const FileState&)>& fn) {
+  const std::string key_prefix = std::string(kind) + prefix;
   for (auto it = db_.metadata_keys_begin(key_prefix); it != db_.metadata_keys_end(key_prefix);
        ++it) {
     const std::string key = *it;
     std::optional<FileState> state = DecodeFileState(db_.get_metadata(key));
     // A state that does not decode is treated as a file with no state: its
     // path is still reported, with a zero state, so it is re-read.
-    fn(key.substr(schema::kFileKey.size()), state.value_or(FileState{}));
+    fn(key.substr(kind.size()), state.value_or(FileState{}));
   }
 }
 

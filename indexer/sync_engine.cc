@@ -107,10 +107,15 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
   std::vector<WalkEntry> entries;
   std::vector<WalkSkip> skipped;
   WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
-  // Another shard's notes are not this index's business, nor its skips.
+  // Another shard's notes are not this index's business, nor its skips;
+  // but its index notes name the event of the notes beside them.
   for (WalkEntry& entry : entries) {
     std::string path = StoredPath(root, entry.rel);
-    if (InShard(path)) found.push_back({root, std::move(path), entry.st});
+    if (InShard(path)) {
+      found.push_back({root, std::move(path), entry.st});
+    } else if (IsIndexNote(path)) {
+      peers_found_.push_back({root, std::move(path), entry.st});
+    }
   }
   for (WalkSkip& skip : skipped) {
     std::string path = StoredPath(root, skip.rel);
@@ -127,6 +132,9 @@ SyncStats SyncEngine::SyncAll() {
   std::map<std::string, FileState> recorded;
   writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
     recorded.emplace(path, state);
+  });
+  writer_.ForEachPeerState("", [&](const std::string& path, const FileState& state) {
+    peers_recorded_.emplace(path, state);
   });
   return Run(std::move(found), std::move(recorded));
 }
@@ -148,6 +156,9 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
     if (!HasIgnoredFolder(located->second)) Walk(located->first, Folder(located->second), found);
     writer_.ForEachState(prefix, [&](const std::string& path, const FileState& state) {
       recorded.emplace(path, state);
+    });
+    writer_.ForEachPeerState(prefix, [&](const std::string& path, const FileState& state) {
+      peers_recorded_.emplace(path, state);
     });
   }
   // Nested folders ("New" and "New/Deep") walk the same files twice.
@@ -199,6 +210,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   }
   walk_skips_.clear();
   const std::int64_t now = NowNs();
+  const bool first_sync = recorded.empty();  // nothing of this shard indexed before
   for (NotesRoot& root : roots_) {
     root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
   }
@@ -226,6 +238,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
     }
   }
   std::set<std::string> event_folders;
+  CheckPeers(first_sync, event_folders);
   // What is recorded but no longer found is gone.
   for (const auto& [path, state] : recorded) {
     if (IsIndexNote(path)) event_folders.insert(Folder(path));
@@ -255,6 +268,13 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
       Report(FileEvent::Kind::kSkipped, task.file.path, 0, task.old->skipped, stats);
     }
   }
+  // Those whose stat moved but whose bytes may not have (racy, touched)
+  // are parsed again too when their folder's event changed.
+  for (Task& task : tasks) {
+    if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
+      task.force = true;
+    }
+  }
   RunTasks(tasks, stats, nullptr);
   if (writer_.dirty()) {
     // Racy files found unchanged are marked settled only when this run
@@ -269,6 +289,42 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   stats.seconds = Elapsed();
   if (options_.on_progress) options_.on_progress({progress_total_, progress_total_, stats.seconds});
   return stats;
+}
+
+void SyncEngine::CheckPeers(bool first_sync, std::set<std::string>& event_folders) {
+  const std::int64_t now = NowNs();
+  for (const Found& file : peers_found_) {
+    FileState state = StatState(file.st, now);
+    std::optional<FileState> before;
+    if (auto old = peers_recorded_.find(file.path); old != peers_recorded_.end()) {
+      before = old->second;
+      peers_recorded_.erase(old);
+    }
+    if (before && SameStat(*before, state) && !before->racy) continue;
+    const NotesRoot& root = roots_[file.root];
+    std::string bytes;
+    if (ReadRegularFile(root.dir / file.path.substr(root.prefix.size()),
+                        options_.parse.max_file_bytes, bytes).empty()) {
+      state.hash = HashBytes(bytes);
+    }
+    if (before && before->hash == state.hash) {
+      // Touched: the state only, and only when it moved.
+      if (!SameStat(*before, state) || before->racy != state.racy) {
+        writer_.SetPeerState(file.path, state);
+      }
+      continue;
+    }
+    // Changed, or new beside notes indexed before: they are parsed again.
+    if (!first_sync) event_folders.insert(Folder(file.path));
+    writer_.SetPeerState(file.path, state);
+  }
+  // Gone: the notes beside it get another event.
+  for (const auto& [path, state] : peers_recorded_) {
+    event_folders.insert(Folder(path));
+    writer_.SetPeerState(path, std::nullopt);
+  }
+  peers_found_.clear();
+  peers_recorded_.clear();
 }
 
 double SyncEngine::Elapsed() const {

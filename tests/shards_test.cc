@@ -192,6 +192,38 @@ TEST_F(ShardsTest, IndexerSyncsEachShardIncrementallyAndRefusesOtherShardOptions
   EXPECT_THROW(Sync(options), InvalidArgument);
 }
 
+// A folder's index note names the event of the notes beside it; when it is
+// in another shard and changes, their shard still parses them again.
+TEST_F(ShardsTest, AnIndexNoteInAnotherShardStillNamesItsNeighboursEvent) {
+  const fs::path root = dir() / "events";
+  auto write_index = [&](const std::string& title) {
+    testing::WriteFile(root / "ev/index.rst",
+                       title + "\n" + std::string(title.size(), '=') + "\n\nThe talks.\n");
+  };
+  write_index("Spring Meetup");
+  std::string neighbour;
+  for (int i = 0; i < 8; ++i) {
+    std::string rel = "ev/talk" + std::to_string(i) + ".rst";
+    testing::WriteFile(root / rel, "Zeppelins " + std::to_string(i) +
+                                       "\n===========\n\nby Hugo Eckener\n\n* airships\n");
+    if (ShardOf(rel, 2) != ShardOf("ev/index.rst", 2)) neighbour = rel;
+  }
+  ASSERT_FALSE(neighbour.empty()) << "no note of the folder in the other shard";
+  std::vector<std::string> shards = BuildShards(root, dir() / "ev-shards", 2);
+  const std::string& other = shards[ShardOf(neighbour, 2)];
+  auto event_of_neighbour = [&] {
+    Searcher searcher = Open({other});
+    return searcher.Talk(neighbour + "#0").talk.event;
+  };
+  EXPECT_EQ(event_of_neighbour(), "Spring Meetup");
+  write_index("Autumn Meetup of the year");
+  BuildShards(root, dir() / "ev-shards", 2);  // an incremental sync of each
+  EXPECT_EQ(event_of_neighbour(), "Autumn Meetup of the year");
+  fs::remove(root / "ev/index.rst");
+  BuildShards(root, dir() / "ev-shards", 2);
+  EXPECT_NE(event_of_neighbour(), "Autumn Meetup of the year");
+}
+
 TEST_F(ShardsTest, TwoLocalShardsAnswerAsOneDatabase) {
   Searcher one = Open({all()});
   Searcher sharded = Open(BuildShards(notes(), dir(), 2));
