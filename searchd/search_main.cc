@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
   app.add_option("--db", options.databases,
                  "The index folder (env TALKSEARCH_DB), or tcp://HOST:PORT (xapian-tcpsrv); "
                  "repeat to search several shards as one")
+      ->expected(1)  // one a time: the query's words after it are not databases
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->capture_default_str();
   app.add_option("--shard-timeout", options.shard_timeout_ms,
                  "Milliseconds a remote shard may take to connect or answer before it is left "

@@ -21,6 +21,9 @@ void AddOptions(CLI::App& app, talksearch::ServerOptions& o, std::string& notes)
   app.add_option("--db", o.db,
                  "The index folder, or tcp://HOST:PORT (xapian-tcpsrv); repeat to search "
                  "several shards as one")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->envname("TALKSEARCH_DB")
       ->capture_default_str();
   app.add_option("--shard-timeout", o.shard_timeout_ms,

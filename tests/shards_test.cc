@@ -73,9 +73,9 @@ std::vector<std::string> AllIds(Searcher& searcher) {
 // misspelling, a wildcard, a pure NOT and paging.
 std::vector<SearchRequest> SampleRequests() {
   std::vector<SearchRequest> requests;
-  for (const char* q : {"metaclass", "celery task queue", "\"look behind\"", "speaker:hettinger",
-                        "python", "class", "", "metaclas", "NOT python", "year:2011",
-                        "django OR flask", "code:import"}) {
+  for (const char* q :
+       {"metaclass", "celery task queue", "\"look behind\"", "speaker:hettinger", "python", "class",
+        "", "metaclas", "NOT python", "year:2011", "django OR flask", "code:import"}) {
     SearchRequest r;
     r.query = q;
     requests.push_back(r);
@@ -256,8 +256,7 @@ TEST_F(ShardsTest, TwoRemoteShardsAnswerAsOneDatabaseButWhatIsDegraded) {
     if (!expected.corrected.empty()) {
       // No spelling data over xapian-tcpsrv: said, not guessed.
       SearchResponse answer = remote.Search(request);
-      EXPECT_EQ(answer.degraded,
-                (std::vector<std::string>{"facets", "snippets", "spelling"}));
+      EXPECT_EQ(answer.degraded, (std::vector<std::string>{"facets", "snippets", "spelling"}));
       continue;
     }
     ExpectSameAnswer(expected, remote.Search(request), false);
@@ -315,6 +314,47 @@ TEST_F(ShardsTest, AKilledOrFrozenRemoteShardGivesPartialResults) {
   second.Kill();
   EXPECT_THROW(remote.Search(request), IndexError);
   EXPECT_THROW(Open({first.address(), second.address()}, 300), IndexError);
+}
+
+// The real programs: `search --db A --db B words` (each --db takes one
+// value, so the words are the query) and `indexer --shards N --shard I`.
+TEST_F(ShardsTest, SearchProgramTakesSeveralDbsAndTheIndexerChecksItsShard) {
+  const std::string indexer = TALKSEARCH_BINARY_DIR "/indexer/indexer";
+  const std::string search = TALKSEARCH_BINARY_DIR "/searchd/search";
+  std::string dbs;
+  for (int i = 0; i < 2; ++i) {
+    std::string db = (dir() / ("cli-" + std::to_string(i))).string();
+    testing::CommandOutput built =
+        testing::RunCommand(indexer + " --quiet --shards 2 --shard " + std::to_string(i) +
+                            " --db '" + db + "' '" + notes().string() + "' 2>&1");
+    ASSERT_EQ(built.status, 0) << built.text;
+    dbs += " --db '" + db + "'";
+  }
+  testing::CommandOutput answer = testing::RunCommand(search + dbs + " --json celery task");
+  ASSERT_EQ(answer.status, 0) << answer.text;
+  nlohmann::json json = nlohmann::json::parse(answer.text);
+  EXPECT_EQ(json["query"], "celery task");
+  EXPECT_EQ(json["partial"], false);
+  SearchRequest request;
+  request.query = "celery task";
+  EXPECT_EQ(json["total"], Open({all()}).Search(request).total);
+
+  testing::CommandOutput missing = testing::RunCommand(
+      search + dbs + " --db '" + (dir() / "missing").string() + "' --json celery 2>&1 >/dev/null");
+  EXPECT_EQ(missing.status, 0);
+  EXPECT_NE(missing.text.find("warning"), std::string::npos) << missing.text;
+
+  for (const char* bad : {" --shard 1", " --shards 2 --shard 2", " --shards 0 --shard 0"}) {
+    testing::CommandOutput refused =
+        testing::RunCommand(indexer + std::string(bad) + " --db '" + (dir() / "x").string() +
+                            "' '" + notes().string() + "' 2>&1");
+    EXPECT_EQ(refused.status, 2 << 8) << bad << ": " << refused.text;
+  }
+  testing::CommandOutput other =
+      testing::RunCommand(indexer + " --shards 3 --shard 0 --db '" + (dir() / "cli-0").string() +
+                          "' '" + notes().string() + "' 2>&1");
+  EXPECT_NE(other.status, 0);
+  EXPECT_NE(other.text.find("shard 0 of 2"), std::string::npos) << other.text;
 }
 
 TEST_F(ShardsTest, AMissingLocalShardIsLeftOutButOneMissingIndexIsAnError) {
