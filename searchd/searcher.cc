@@ -229,6 +229,7 @@ struct Searcher::Impl {
   std::vector<Shard> shards;
   Xapian::Database db;  // the shards that are up, as one
   bool any_remote = false;  // among those
+  bool any_local = false;
   Xapian::Stem stem;
   Xapian::QueryParser parser;
   DateRangeProcessor date_range{"date:"};
@@ -288,11 +289,12 @@ struct Searcher::Impl {
   // Makes `db` the shards that are up, as one. Throws IndexError when none is.
   void Combine() {
     db = Xapian::Database();
-    any_remote = false;
+    any_remote = any_local = false;
     for (const Shard& shard : shards) {
       if (!shard.db) continue;
       db.add_database(*shard.db);
       any_remote = any_remote || shard.remote.has_value();
+      any_local = any_local || !shard.remote.has_value();
     }
     parser.set_database(db);
     if (db.size() > 0) return;
@@ -417,6 +419,9 @@ struct Searcher::Impl {
   // spelling suggestion for it; "" when nothing was replaced. (The parser's
   // own correction also "corrects" known words: monkey -> money.)
   std::string Correct(const std::string& text) {
+    // xapian-tcpsrv serves no spelling data: with no local shard there is
+    // nothing to suggest, and each word's lookups would be round trips.
+    if (!any_local) return "";
     std::string out;
     bool changed = false;
     std::size_t i = 0;
