@@ -309,11 +309,12 @@ struct Searcher::Impl {
   }
 
   // After a network error in the middle of an answer: which shard failed is
-  // not said, so every remote shard is connected to afresh; those that do
-  // not answer in time are left out. Throws IndexError when none is left.
+  // not said, so every remote shard is connected to afresh (and every
+  // failed one tried again); those that do not answer in time are left out.
+  // Throws IndexError when none is left.
   void Recover() {
     for (Shard& shard : shards) {
-      if (shard.remote) Open(shard);
+      if (shard.remote || !shard.db) Open(shard);
     }
     Combine();
   }
@@ -579,6 +580,9 @@ struct Searcher::Impl {
   // answering.
   template <typename F>
   auto Guarded(F f) {
+    // Every shard went down since the last answer (Refresh): an error, not
+    // an empty answer, unless one is back.
+    if (db.size() == 0) Recover();
     for (int attempt = 0, lost = 0;;) {
       try {
         return f();

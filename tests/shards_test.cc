@@ -309,10 +309,14 @@ TEST_F(ShardsTest, AKilledOrFrozenRemoteShardGivesPartialResults) {
   EXPECT_EQ(slow.shards_failed, std::vector<std::string>{first.address()});
   EXPECT_EQ(slow.hits.size(), Open({shards[1]}).Search(request).hits.size());
 
-  // Every shard down: an IndexError (searchd: 503), not an empty answer.
+  // Every shard down: an IndexError (searchd: 503), not an empty answer,
+  // whether a search or a Refresh meets it first.
+  Searcher refreshed = Open({first.address(), second.address()}, 300, 0);
   first.Kill();
   second.Kill();
   EXPECT_THROW(remote.Search(request), IndexError);
+  EXPECT_THROW(refreshed.Refresh(), IndexError);
+  EXPECT_THROW(refreshed.Search(request), IndexError);
   EXPECT_THROW(Open({first.address(), second.address()}, 300), IndexError);
 }
 
