@@ -127,9 +127,8 @@ void IndexWriter::SetPeerState(const std::string& path, const std::optional<File
   db_.set_metadata(std::string(schema::kPeerKey) + path, state ? EncodeFileState(*state) : "");
 }
 
-void IndexWriter::ForEachKey(
-    std::string_view kind, const std::string& prefix,
-    const std::function<void(const std::string&, const FileState&)>& fn) {
+void IndexWriter::ForEachKey(std::string_view kind, const std::string& prefix,
+                             const std::function<void(const std::string&, const FileState&)>& fn) {
   const std::string key_prefix = std::string(kind) + prefix;
   for (auto it = db_.metadata_keys_begin(key_prefix); it != db_.metadata_keys_end(key_prefix);
        ++it) {
@@ -196,9 +195,10 @@ void IndexWriter::SetShard(unsigned shards, unsigned shard) {
   const std::string have = db_.get_metadata(key);
   if (have == want) return;
   const std::string file_key(schema::kFileKey);
-  if (db_.get_doccount() > 0 || db_.metadata_keys_begin(file_key) != db_.metadata_keys_end(file_key)) {
-    throw InvalidArgument("the index at " + path_.string() + " holds " + describe(have) +
-                          ", not " + describe(want) +
+  if (db_.get_doccount() > 0 ||
+      db_.metadata_keys_begin(file_key) != db_.metadata_keys_end(file_key)) {
+    throw InvalidArgument("the index at " + path_.string() + " holds " + describe(have) + ", not " +
+                          describe(want) +
                           ": run with the options it was built with, or name another --db");
   }
   Begin();

@@ -105,9 +105,9 @@ int PrintParseOnly(const talksearch::IndexOptions& options, const Output& out) {
 int PrintStats(const std::filesystem::path& db, const Output& out) {
   talksearch::IndexStats s = talksearch::ReadIndexStats(db);
   if (out.json) {
-    nlohmann::json j = {{"db", s.db.string()}, {"talks", s.talks},     {"files", s.files},
-                        {"speakers", s.speakers}, {"events", s.events}, {"terms", s.terms},
-                        {"bytes", s.bytes},     {"version", s.version}, {"language", s.language},
+    nlohmann::json j = {{"db", s.db.string()},    {"talks", s.talks},     {"files", s.files},
+                        {"speakers", s.speakers}, {"events", s.events},   {"terms", s.terms},
+                        {"bytes", s.bytes},       {"version", s.version}, {"language", s.language},
                         {"revision", s.revision}, {"shard", s.shard}};
     std::cout << j.dump(2) << '\n';
     return 0;
@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   auto* shards = app.add_option("--shards", options.shards,
                                 "Build one shard of N: only the notes whose path hashes to --shard")
-                    ->check(CLI::Range(1u, 4096u));
+                     ->check(CLI::Range(1u, 4096u));
   auto* shard = app.add_option("--shard", options.shard, "Which shard to build, 0 to N-1")
                     ->check(CLI::NonNegativeNumber);
   shards->needs(shard);

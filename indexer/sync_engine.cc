@@ -303,8 +303,8 @@ void SyncEngine::CheckPeers(bool first_sync, std::set<std::string>& event_folder
     if (before && SameStat(*before, state) && !before->racy) continue;
     const NotesRoot& root = roots_[file.root];
     std::string bytes;
-    if (ReadRegularFile(root.dir / file.path.substr(root.prefix.size()),
-                        options_.parse.max_file_bytes, bytes).empty()) {
+    std::filesystem::path abs = root.dir / file.path.substr(root.prefix.size());
+    if (ReadRegularFile(abs, options_.parse.max_file_bytes, bytes).empty()) {
       state.hash = HashBytes(bytes);
     }
     if (before && before->hash == state.hash) {

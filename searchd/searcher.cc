@@ -227,7 +227,7 @@ struct Shard {
 struct Searcher::Impl {
   SearchOptions options;
   std::vector<Shard> shards;
-  Xapian::Database db;  // the shards that are up, as one
+  Xapian::Database db;      // the shards that are up, as one
   bool any_remote = false;  // among those
   bool any_local = false;
   Xapian::Stem stem;
@@ -269,8 +269,8 @@ struct Searcher::Impl {
     try {
       if (shard.remote) {
         auto timeout = static_cast<unsigned>(std::max(1, options.shard_timeout_ms));
-        shard.db = Xapian::Remote::open(shard.remote->first, shard.remote->second, timeout,
-                                        timeout);
+        shard.db =
+            Xapian::Remote::open(shard.remote->first, shard.remote->second, timeout, timeout);
       } else {
         shard.db = Xapian::Database(shard.name);
       }
@@ -304,7 +304,8 @@ struct Searcher::Impl {
                        "): build it with `indexer --db " + name + " NOTES`");
     }
     std::string why;
-    for (const Shard& shard : shards) why += (why.empty() ? "" : "; ") + shard.name + ": " + shard.error;
+    for (const Shard& shard : shards)
+      why += (why.empty() ? "" : "; ") + shard.name + ": " + shard.error;
     throw IndexError("no shard of the index can be searched (" + why + ")");
   }
 
@@ -472,8 +473,7 @@ struct Searcher::Impl {
     hit.event = record.event;
     hit.date = record.date;
     hit.speakers = record.speakers;
-    BestSection best =
-        snippets ? FindBestSection(record, mset, stem, !any_remote) : BestSection{};
+    BestSection best = snippets ? FindBestSection(record, mset, stem, !any_remote) : BestSection{};
     const SectionRecord* section =
         best.index < record.sections.size() ? &record.sections[best.index] : nullptr;
     hit.section = section != nullptr ? section->title : record.title;
@@ -567,7 +567,8 @@ struct Searcher::Impl {
     Xapian::PostingIterator p = term.empty() ? db.postlist_end("") : db.postlist_begin(term);
     if (term.empty() || p == db.postlist_end(term)) {
       if (!Failed().empty()) {
-        throw IndexError("no talk has the id '" + id + "' in the shards that answer; it may be "
+        throw IndexError("no talk has the id '" + id +
+                         "' in the shards that answer; it may be "
                          "in a shard that is down");
       }
       throw NotFound("no talk has the id '" + id + "'");
@@ -647,7 +648,8 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
     enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     std::vector<Hit> hits;
-    for (auto it = mset.begin(); it != mset.end(); ++it) hits.push_back(impl_->MakeHit(it, mset, false));
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      hits.push_back(impl_->MakeHit(it, mset, false));
     return hits;
   });
 }

@@ -226,7 +226,7 @@ TEST(ServerTest, OverRemoteShardsAKilledShardGivesPartialAnswers) {
   EXPECT_EQ(health["shards"][1]["state"], "down");
   EXPECT_FALSE(health["shards"][1]["error"].get<std::string>().empty());
   EXPECT_EQ(health["shards"][0]["state"], "up");
-  for (const char* target : {"/stats", "/suggest?q=me", "/metrics", "/similar?id=" }) {
+  for (const char* target : {"/stats", "/suggest?q=me", "/metrics", "/similar?id="}) {
     auto res = s.Client().Get(target);
     ASSERT_TRUE(res);
     EXPECT_LT(res->status, 500) << target << ": " << res->body;
