@@ -61,10 +61,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   index.roots = {fs::path(TALKSEARCH_TEST_DATA)};
   index.threads = 1;
   talksearch::Sync(index);
-  state->options.db = index.db.string();
+  state->options.db = {index.db.string()};
   state->options.base_url = "https://notes.example.org";
   state->pool = std::make_unique<talksearch::SearcherPool>(
-      talksearch::SearchOptions{state->options.db, state->options.language,
+      talksearch::SearchOptions{state->options.db, state->options.shard_timeout_ms,
+                                state->options.shard_retry_ms, state->options.language,
                                 state->options.base_url},
       std::chrono::milliseconds(100));
   state->context = std::make_unique<talksearch::ApiContext>(talksearch::ApiContext{

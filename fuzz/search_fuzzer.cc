@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   options.threads = 1;
   talksearch::Sync(options);
   talksearch::SearchOptions search;
-  search.database = options.db.string();
+  search.databases = {options.db.string()};
   search.base_url = "https://notes.example.org";
   searcher = std::make_unique<talksearch::Searcher>(search);
   return 0;

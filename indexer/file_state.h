@@ -41,6 +41,12 @@ std::optional<FileState> DecodeFileState(std::string_view text);
 // 64-bit FNV-1a of the bytes.
 std::uint64_t HashBytes(std::string_view bytes);
 
+// The shard (0..shards-1) a note belongs to: its stored path's HashBytes
+// modulo `shards`. Stable across machines and runs.
+inline unsigned ShardOf(std::string_view stored_path, unsigned shards) {
+  return static_cast<unsigned>(HashBytes(stored_path) % shards);
+}
+
 // The current time in nanoseconds since the epoch (CLOCK_REALTIME, as file
 // times are).
 std::int64_t NowNs();

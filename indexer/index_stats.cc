@@ -54,6 +54,7 @@ IndexStats ReadIndexStats(const std::filesystem::path& db_path) {
     std::from_chars(version.data(), version.data() + version.size(), stats.version);
     stats.language = db.get_metadata(std::string(schema::kLanguageKey));
     stats.roots = db.get_metadata(std::string(schema::kRootKey));
+    stats.shard = db.get_metadata(std::string(schema::kShardKey));
     stats.revision = db.get_revision();
   });
   stats.bytes = FolderBytes(db_path);

@@ -123,14 +123,30 @@ std::optional<FileState> IndexWriter::State(const std::string& path) {
 void IndexWriter::ForEachState(
     const std::string& prefix,
     const std::function<void(const std::string&, const FileState&)>& fn) {
-  const std::string key_prefix = Key(prefix);
+  ForEachKey(schema::kFileKey, prefix, fn);
+}
+
+void IndexWriter::ForEachPeerState(
+    const std::string& prefix,
+    const std::function<void(const std::string&, const FileState&)>& fn) {
+  ForEachKey(schema::kPeerKey, prefix, fn);
+}
+
+void IndexWriter::SetPeerState(const std::string& path, const std::optional<FileState>& state) {
+  Begin();
+  db_.set_metadata(std::string(schema::kPeerKey) + path, state ? EncodeFileState(*state) : "");
+}
+
+void IndexWriter::ForEachKey(std::string_view kind, const std::string& prefix,
+                             const std::function<void(const std::string&, const FileState&)>& fn) {
+  const std::string key_prefix = std::string(kind) + prefix;
   for (auto it = db_.metadata_keys_begin(key_prefix); it != db_.metadata_keys_end(key_prefix);
        ++it) {
     const std::string key = *it;
     std::optional<FileState> state = DecodeFileState(db_.get_metadata(key));
     // A state that does not decode is treated as a file with no state: its
     // path is still reported, with a zero state, so it is re-read.
-    fn(key.substr(schema::kFileKey.size()), state.value_or(FileState{}));
+    fn(key.substr(kind.size()), state.value_or(FileState{}));
   }
 }
 
@@ -175,6 +191,28 @@ void IndexWriter::SetRoots(const std::string& roots) {
   if (db_.get_metadata(std::string(schema::kRootKey)) == roots) return;
   Begin();
   db_.set_metadata(std::string(schema::kRootKey), roots);
+}
+
+void IndexWriter::SetShard(unsigned shards, unsigned shard) {
+  auto describe = [](const std::string& value) {
+    if (value.empty()) return std::string("every note (no --shards)");
+    std::size_t slash = value.find('/');
+    return "shard " + value.substr(0, slash) + " of " + value.substr(slash + 1) + " (--shards " +
+           value.substr(slash + 1) + " --shard " + value.substr(0, slash) + ")";
+  };
+  const std::string key(schema::kShardKey);
+  const std::string want = shards == 0 ? "" : std::to_string(shard) + "/" + std::to_string(shards);
+  const std::string have = db_.get_metadata(key);
+  if (have == want) return;
+  const std::string file_key(schema::kFileKey);
+  if (db_.get_doccount() > 0 ||
+      db_.metadata_keys_begin(file_key) != db_.metadata_keys_end(file_key)) {
+    throw InvalidArgument("the index at " + path_.string() + " holds " + describe(have) + ", not " +
+                          describe(want) +
+                          ": run with the options it was built with, or name another --db");
+  }
+  Begin();
+  db_.set_metadata(key, want);
 }
 
 bool IndexWriter::Commit() {

@@ -36,6 +36,11 @@ class IndexWriter {
   // starts with `prefix` ("" for all).
   void ForEachState(const std::string& prefix,
                     const std::function<void(const std::string&, const FileState&)>& fn);
+  // The same for the index notes of other shards (schema::kPeerKey), whose
+  // state a shard keeps to see them change; nullopt removes one.
+  void ForEachPeerState(const std::string& prefix,
+                        const std::function<void(const std::string&, const FileState&)>& fn);
+  void SetPeerState(const std::string& path, const std::optional<FileState>& state);
 
   // Replaces the documents of `path` with `documents` and records `state`.
   void ReplaceFile(const std::string& path, std::vector<TalkDocument> documents,
@@ -46,6 +51,9 @@ class IndexWriter {
   void SetState(const std::string& path, const FileState& state);
   // Records the roots (one per line) when they differ from the last ones.
   void SetRoots(const std::string& roots);
+  // Records that the database is shard `shard` of `shards` (0: every note).
+  // Throws InvalidArgument when it already holds notes under other values.
+  void SetShard(unsigned shards, unsigned shard);
 
   // True when there are changes not committed yet.
   bool dirty() const { return dirty_; }
@@ -62,6 +70,8 @@ class IndexWriter {
 
  private:
   void Begin();
+  void ForEachKey(std::string_view kind, const std::string& prefix,
+                  const std::function<void(const std::string&, const FileState&)>& fn);
   void RemoveDocuments(const std::string& path);
   void RemoveEverything();
 

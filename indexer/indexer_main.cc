@@ -105,10 +105,10 @@ int PrintParseOnly(const talksearch::IndexOptions& options, const Output& out) {
 int PrintStats(const std::filesystem::path& db, const Output& out) {
   talksearch::IndexStats s = talksearch::ReadIndexStats(db);
   if (out.json) {
-    nlohmann::json j = {{"db", s.db.string()}, {"talks", s.talks},     {"files", s.files},
-                        {"speakers", s.speakers}, {"events", s.events}, {"terms", s.terms},
-                        {"bytes", s.bytes},     {"version", s.version}, {"language", s.language},
-                        {"revision", s.revision}};
+    nlohmann::json j = {{"db", s.db.string()},    {"talks", s.talks},     {"files", s.files},
+                        {"speakers", s.speakers}, {"events", s.events},   {"terms", s.terms},
+                        {"bytes", s.bytes},       {"version", s.version}, {"language", s.language},
+                        {"revision", s.revision}, {"shard", s.shard}};
     std::cout << j.dump(2) << '\n';
     return 0;
   }
@@ -117,6 +117,7 @@ int PrintStats(const std::filesystem::path& db, const Output& out) {
             << "\nevents:   " << s.events << "\nterms:    " << s.terms
             << "\nsize:     " << s.bytes / 1024 << " KiB\nlanguage: " << s.language
             << "\nschema:   " << s.version << "\nrevision: " << s.revision << '\n';
+  if (!s.shard.empty()) std::cout << "shard:    " << s.shard << '\n';
   return 0;
 }
 
@@ -201,6 +202,13 @@ int main(int argc, char** argv) {
                  "core; 1: one, straight into the index)")
       ->check(CLI::Range(0u, 64u))
       ->capture_default_str();
+  auto* shards = app.add_option("--shards", options.shards,
+                                "Build one shard of N: only the notes whose path hashes to --shard")
+                     ->check(CLI::Range(1u, 4096u));
+  auto* shard = app.add_option("--shard", options.shard, "Which shard to build, 0 to N-1")
+                    ->check(CLI::NonNegativeNumber);
+  shards->needs(shard);
+  shard->needs(shards);
   app.add_flag("--parse-only", parse_only,
                "Read and parse every note of DIR... as a sync would, and index nothing (the "
                "floor of a full index, for benchmarks)");
@@ -217,6 +225,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  if (options.shards > 0 && options.shard >= options.shards) {
+    return app.exit(CLI::ValidationError(
+               "--shard", std::to_string(options.shard) + " is not below --shards " +
+                              std::to_string(options.shards) + " (shards are 0 to N-1)")) == 0
+               ? 0
+               : kExitUsage;
   }
   if (!dump.empty()) return Dump(dump, root, options.parse);
   options.db = db;

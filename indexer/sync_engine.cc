@@ -80,6 +80,14 @@ SyncEngine::SyncEngine(const IndexOptions& options, IndexWriter& writer)
     roots_.push_back({dir, prefix, std::make_unique<NoteReader>(dir, options.parse)});
     roots_text_ += dir.string() + "\n";
   }
+  if (options.shards > 0 && options.shard >= options.shards) {
+    throw InvalidArgument("--shard must be between 0 and " + std::to_string(options.shards - 1));
+  }
+  writer_.SetShard(options.shards, options.shard);
+}
+
+bool SyncEngine::InShard(const std::string& path) const {
+  return options_.shards == 0 || ShardOf(path, options_.shards) == options_.shard;
 }
 
 SyncEngine::~SyncEngine() = default;
@@ -103,9 +111,19 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
   std::vector<WalkEntry> entries;
   std::vector<WalkSkip> skipped;
   WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
-  for (WalkEntry& entry : entries) found.push_back({root, StoredPath(root, entry.rel), entry.st});
+  // Another shard's notes are not this index's business, nor its skips;
+  // but its index notes name the event of the notes beside them.
+  for (WalkEntry& entry : entries) {
+    std::string path = StoredPath(root, entry.rel);
+    if (InShard(path)) {
+      found.push_back({root, std::move(path), entry.st});
+    } else if (IsIndexNote(path)) {
+      peers_found_.push_back({root, std::move(path), entry.st});
+    }
+  }
   for (WalkSkip& skip : skipped) {
-    walk_skips_.emplace_back(StoredPath(root, skip.rel), std::move(skip.reason));
+    std::string path = StoredPath(root, skip.rel);
+    if (InShard(path)) walk_skips_.emplace_back(std::move(path), std::move(skip.reason));
   }
 }
 
@@ -116,6 +134,9 @@ SyncStats SyncEngine::SyncAll() {
   std::map<std::string, FileState> recorded;
   writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
     recorded.emplace(path, state);
+  });
+  writer_.ForEachPeerState("", [&](const std::string& path, const FileState& state) {
+    peers_recorded_.emplace(path, state);
   });
   return Run(std::move(found), std::move(recorded));
 }
@@ -138,12 +159,15 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
     writer_.ForEachState(prefix, [&](const std::string& path, const FileState& state) {
       recorded.emplace(path, state);
     });
+    writer_.ForEachPeerState(prefix, [&](const std::string& path, const FileState& state) {
+      peers_recorded_.emplace(path, state);
+    });
   }
   // Nested folders ("New" and "New/Deep") walk the same files twice.
   std::set<std::string> seen;
   std::erase_if(found, [&](const Found& file) { return !seen.insert(file.path).second; });
   for (const std::string& path : files) {
-    if (seen.count(path) > 0) continue;
+    if (seen.count(path) > 0 || !InShard(path)) continue;
     if (auto state = writer_.State(path)) recorded.emplace(path, *state);
     auto located = Locate(path);
     struct stat st;
@@ -189,7 +213,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   }
   walk_skips_.clear();
   const std::int64_t now = NowNs();
-  const bool nothing_recorded = recorded.empty();
+  const bool first_sync = recorded.empty();  // nothing of this shard indexed before
   for (NotesRoot& root : roots_) {
     root.reader = std::make_unique<NoteReader>(root.dir, options_.parse);  // fresh folder events
   }
@@ -217,6 +241,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
     }
   }
   std::set<std::string> event_folders;
+  CheckPeers(first_sync, event_folders);
   // What is recorded but no longer found is gone.
   for (const auto& [path, state] : recorded) {
     if (IsIndexNote(path)) event_folders.insert(Folder(path));
@@ -235,10 +260,14 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   const unsigned writers = options_.writers != 0
                                ? options_.writers
                                : std::max(1u, std::thread::hardware_concurrency());
-  if (writers > 1 && nothing_recorded && settled.empty() && writer_.talks() == 0 &&
+  // Not for a shard: the states it keeps of other shards' index notes are
+  // written to the index itself, which the merged parts replace.
+  if (writers > 1 && options_.shards == 0 && first_sync && settled.empty() &&
+      writer_.talks() == 0 &&
       progress_total_ >= std::max<std::size_t>(options_.parallel_min_files, 1)) {
-    parallel_ = std::make_unique<ParallelBuild>(writer_.path(), options_.language, roots_text_,
-                                                writers, std::max<std::size_t>(options_.batch_files / writers, 1));
+    parallel_ = std::make_unique<ParallelBuild>(
+        writer_.path(), options_.language, roots_text_, writers,
+        std::max<std::size_t>(options_.batch_files / writers, 1));
   }
   RunTasks(index_tasks, stats, &event_folders);
   for (Task& task : settled) {
@@ -257,6 +286,13 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
     } else {
       ++stats.skipped;
       Report(FileEvent::Kind::kSkipped, task.file.path, 0, task.old->skipped, stats);
+    }
+  }
+  // Those whose stat moved but whose bytes may not have (racy, touched)
+  // are parsed again too when their folder's event changed.
+  for (Task& task : tasks) {
+    if (!IsIndexNote(task.file.path) && event_folders.count(Folder(task.file.path)) > 0) {
+      task.force = true;
     }
   }
   RunTasks(tasks, stats, nullptr);
@@ -280,6 +316,42 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   stats.seconds = Elapsed();
   if (options_.on_progress) options_.on_progress({progress_total_, progress_total_, stats.seconds});
   return stats;
+}
+
+void SyncEngine::CheckPeers(bool first_sync, std::set<std::string>& event_folders) {
+  const std::int64_t now = NowNs();
+  for (const Found& file : peers_found_) {
+    FileState state = StatState(file.st, now);
+    std::optional<FileState> before;
+    if (auto old = peers_recorded_.find(file.path); old != peers_recorded_.end()) {
+      before = old->second;
+      peers_recorded_.erase(old);
+    }
+    if (before && SameStat(*before, state) && !before->racy) continue;
+    const NotesRoot& root = roots_[file.root];
+    std::string bytes;
+    std::filesystem::path abs = root.dir / file.path.substr(root.prefix.size());
+    if (ReadRegularFile(abs, options_.parse.max_file_bytes, bytes).empty()) {
+      state.hash = HashBytes(bytes);
+    }
+    if (before && before->hash == state.hash) {
+      // Touched: the state only, and only when it moved.
+      if (!SameStat(*before, state) || before->racy != state.racy) {
+        writer_.SetPeerState(file.path, state);
+      }
+      continue;
+    }
+    // Changed, or new beside notes indexed before: they are parsed again.
+    if (!first_sync) event_folders.insert(Folder(file.path));
+    writer_.SetPeerState(file.path, state);
+  }
+  // Gone: the notes beside it get another event.
+  for (const auto& [path, state] : peers_recorded_) {
+    event_folders.insert(Folder(path));
+    writer_.SetPeerState(path, std::nullopt);
+  }
+  peers_found_.clear();
+  peers_recorded_.clear();
 }
 
 double SyncEngine::Elapsed() const {

@@ -67,6 +67,8 @@ class SyncEngine {
   struct Task;
   struct TaskResult;
 
+  // Whether a stored path belongs to this index's shard (always, unsharded).
+  bool InShard(const std::string& path) const;
   // The root holding a stored path and the path relative to it.
   std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
   std::filesystem::path DisplayPath(const std::string& path) const;
@@ -100,6 +102,13 @@ class SyncEngine {
   std::function<bool()> stop_check_;
   std::vector<std::pair<std::string, FileState>> deferred_;
   std::vector<std::pair<std::string, std::string>> walk_skips_;  // stored path, reason
+  // Sharded: the index notes of other shards the walks found, and their
+  // recorded states; Run parses this shard's notes beside one that changed.
+  std::vector<Found> peers_found_;
+  std::map<std::string, FileState> peers_recorded_;
+  // Looks at peers_found_ against peers_recorded_ (and empties both); adds
+  // the folders whose index note changed to `event_folders`.
+  void CheckPeers(bool first_sync, std::set<std::string>& event_folders);
   std::chrono::steady_clock::time_point run_start_, last_progress_;
   std::size_t progress_done_ = 0, progress_total_ = 0;
 };

@@ -41,6 +41,9 @@ std::string ToJson(const SearchResponse& r, int indent) {
            {"page", r.page},
            {"limit", r.limit},
            {"took_ms", r.took_ms},
+           {"partial", !r.shards_failed.empty()},
+           {"shards_failed", r.shards_failed},
+           {"degraded", r.degraded},
            {"hits", hits},
            {"facets", facets}};
   return Dump(out, indent);

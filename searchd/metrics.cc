@@ -49,6 +49,11 @@ std::string Metrics::Render(const IndexInfo* index) const {
         << "# HELP talksearch_index_talks Talks (documents) in the index.\n"
            "# TYPE talksearch_index_talks gauge\n"
         << "talksearch_index_talks " << index->talks << "\n";
+    std::size_t down = 0;
+    for (const ShardInfo& shard : index->shards) down += shard.up ? 0 : 1;
+    out << "# HELP talksearch_shards_down Shards of the index that cannot be searched.\n"
+           "# TYPE talksearch_shards_down gauge\n"
+        << "talksearch_shards_down " << down << "\n";
   }
   return out.str();
 }

@@ -105,7 +105,22 @@ void HandleTalk(ApiContext& context, const httplib::Request& req, httplib::Respo
 void HandleHealth(ApiContext& context, const httplib::Request&, httplib::Response& res) {
   WithSearcher(context, [&](Searcher& searcher) {
     IndexInfo info = searcher.Info();
-    SetJson(res, Json{{"status", "ok"}, {"revision", info.revision}, {"talks", info.talks}});
+    // Each shard's state; "partial" while one is down (the others answer).
+    Json shards = Json::array();
+    bool partial = false;
+    for (const ShardInfo& shard : info.shards) {
+      Json one{{"db", shard.database},
+               {"state", shard.up ? "up" : "down"},
+               {"remote", shard.remote},
+               {"talks", shard.talks}};
+      if (!shard.up) one["error"] = shard.error;
+      partial = partial || !shard.up;
+      shards.push_back(std::move(one));
+    }
+    SetJson(res, Json{{"status", partial ? "partial" : "ok"},
+                      {"revision", info.revision},
+                      {"talks", info.talks},
+                      {"shards", shards}});
   });
 }
 
@@ -173,7 +188,7 @@ constexpr Route kRoutes[] = {
     {"/suggest", HandleSuggest, "q, limit: completions of what is typed"},
     {"/similar", HandleSimilar, "id, limit: talks like this one"},
     {"/talk", HandleTalk, "id: the talk's sections as indexed"},
-    {"/health", HandleHealth, "the index's revision and size"},
+    {"/health", HandleHealth, "the index's revision and size, and each shard's state"},
     {"/stats", HandleStats, "the index's events, years and speakers"},
     {"/metrics", HandleMetrics, "Prometheus text"},
 };

@@ -83,13 +83,23 @@ talksearch::SortOrder ParseSort(const std::string& s) {
 int main(int argc, char** argv) {
   CLI::App app{"search: find talks in a talksearch index"};
   talksearch::SearchOptions options;
-  options.database = talksearch::DefaultDatabasePath();
+  options.databases = {talksearch::DefaultDatabasePath()};
   SearchRequest request;
   std::vector<std::string> words;
   std::string sort = "relevance", similar, suggest, batch;
   bool json = false;
   app.add_option("query", words, "The query: words, \"phrases\", AND/OR/NOT, field:value");
-  app.add_option("--db", options.database, "The index folder (env TALKSEARCH_DB)")
+  app.add_option("--db", options.databases,
+                 "The index folder (env TALKSEARCH_DB), or tcp://HOST:PORT (xapian-tcpsrv); "
+                 "repeat to search several shards as one")
+      ->expected(1)  // one a time: the query's words after it are not databases
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->capture_default_str();
+  app.add_option("--shard-timeout", options.shard_timeout_ms,
+                 "Milliseconds a remote shard may take to connect or answer before it is left "
+                 "out (partial results)")
+      ->check(CLI::Range(1, 600000))
       ->capture_default_str();
   app.add_option("--language", options.language, "Stemming language of the index")
       ->capture_default_str();
@@ -128,6 +138,10 @@ int main(int argc, char** argv) {
     }
     if (!batch.empty()) return Batch(searcher, request, batch);
     talksearch::SearchResponse response = searcher.Search(request);
+    for (const std::string& shard : response.shards_failed) {
+      std::cerr << "search: warning: " << shard
+                << " could not be searched; the results are from the other shards\n";
+    }
     if (json) {
       std::cout << talksearch::ToJson(response, 2) << "\n";
     } else {

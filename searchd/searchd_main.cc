@@ -19,7 +19,20 @@ namespace {
 
 void AddOptions(CLI::App& app, talksearch::ServerOptions& o, std::string& notes) {
   app.set_config("--config", "", "Read settings from a TOML or INI file (e.g. port = 8080)");
-  app.add_option("--db", o.db, "The index folder")->envname("TALKSEARCH_DB")->capture_default_str();
+  app.add_option("--db", o.db,
+                 "The index folder, or tcp://HOST:PORT (xapian-tcpsrv); repeat to search "
+                 "several shards as one")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->envname("TALKSEARCH_DB")
+      ->capture_default_str();
+  app.add_option("--shard-timeout", o.shard_timeout_ms,
+                 "Milliseconds a remote shard may take to connect or answer before it is left "
+                 "out of the answer (partial results)")
+      ->envname("TALKSEARCH_SHARD_TIMEOUT")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
   app.add_option("--listen", o.listen, "Address to listen on")
       ->envname("TALKSEARCH_LISTEN")
       ->capture_default_str();
@@ -55,7 +68,7 @@ void AddOptions(CLI::App& app, talksearch::ServerOptions& o, std::string& notes)
 // does; the running server sees the new revision like any other.
 std::function<std::string()> Reindexer(const talksearch::ServerOptions& o,
                                        const std::string& notes) {
-  return [db = o.db, language = o.language, notes] {
+  return [db = o.db.front(), language = o.language, notes] {
     talksearch::IndexOptions index;
     index.db = db;
     index.roots = {notes};
@@ -97,11 +110,18 @@ void RaiseOpenFileLimit() {
 int main(int argc, char** argv) {
   CLI::App app{"searchd: a search server for a talksearch index"};
   talksearch::ServerOptions options;
-  options.db = talksearch::DefaultDatabasePath();
+  options.db = {talksearch::DefaultDatabasePath()};
   std::string notes = "data";
   AddOptions(app, options, notes);
   CLI11_PARSE(app, argc, argv);
-  if (!options.admin_token.empty()) options.reindex = Reindexer(options, notes);
+  if (!options.admin_token.empty()) {
+    if (options.db.size() != 1 || options.db[0].starts_with("tcp://")) {
+      std::cerr << "searchd: --admin-token needs exactly one local --db (POST /reindex writes "
+                   "it); rebuild shards with indexer --shards N --shard I\n";
+      return 2;
+    }
+    options.reindex = Reindexer(options, notes);
+  }
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -53,6 +54,45 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 };
 
+// Facet counts: value -> talks.
+using Counts = std::unordered_map<std::string, std::uint32_t>;
+
+void Count(Counts& counts, std::string value, std::uint32_t n = 1) {
+  if (!value.empty()) counts[std::move(value)] += n;
+}
+
+// Each speaker of a speakers value (joined by kListSeparator), `n` times.
+void CountSpeakers(Counts& counts, const std::string& value, std::uint32_t n = 1) {
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    std::size_t end = value.find(schema::kListSeparator, pos);
+    if (end == std::string::npos) end = value.size();
+    Count(counts, value.substr(pos, end - pos), n);
+    pos = end + 1;
+  }
+}
+
+// The n most frequent values, most frequent first, then by value.
+std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
+  std::vector<FacetValue> values;
+  for (const auto& [value, count] : counts) values.push_back({value, count});
+  auto order = [](const FacetValue& a, const FacetValue& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  };
+  std::size_t keep = std::min(n, values.size());
+  std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
+                    values.end(), order);
+  values.resize(keep);
+  return values;
+}
+
+void FillFacets(const Counts& events, const Counts& years, const Counts& speakers,
+                std::map<std::string, std::vector<FacetValue>>& facets) {
+  facets["event"] = Top(events, 20);
+  facets["year"] = Top(years, 30);
+  facets["speaker"] = Top(speakers, 20);
+}
+
 // Counts the events, years and speakers of the whole match set, each talk
 // once (a talk noted twice shares its talk key, as the results collapse it).
 class FacetSpy : public Xapian::MatchSpy {
@@ -61,45 +101,54 @@ class FacetSpy : public Xapian::MatchSpy {
     if (!seen_.insert(doc.get_value(schema::kTalkKeyValue)).second) return;
     Count(events_, doc.get_value(schema::kEventValue));
     Count(years_, doc.get_value(schema::kYearValue));
-    std::string value = doc.get_value(schema::kSpeakersValue);
-    std::size_t pos = 0;
-    while (pos < value.size()) {
-      std::size_t end = value.find(schema::kListSeparator, pos);
-      if (end == std::string::npos) end = value.size();
-      Count(speakers_, value.substr(pos, end - pos));
-      pos = end + 1;
-    }
+    CountSpeakers(speakers_, doc.get_value(schema::kSpeakersValue));
   }
 
-  void Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
-    facets["event"] = Top(events_, 20);
-    facets["year"] = Top(years_, 30);
-    facets["speaker"] = Top(speakers_, 20);
+  // Fills `facets`; returns the number of talks matched.
+  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+    FillFacets(events_, years_, speakers_, facets);
+    return static_cast<std::uint32_t>(seen_.size());
   }
 
  private:
-  using Counts = std::unordered_map<std::string, std::uint32_t>;
-
-  static void Count(Counts& counts, std::string value) {
-    if (!value.empty()) ++counts[std::move(value)];
-  }
-
-  // The n most frequent values, most frequent first, then by value.
-  static std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
-    std::vector<FacetValue> values;
-    for (const auto& [value, count] : counts) values.push_back({value, count});
-    auto order = [](const FacetValue& a, const FacetValue& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    };
-    std::size_t keep = std::min(n, values.size());
-    std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
-                      values.end(), order);
-    values.resize(keep);
-    return values;
-  }
-
   std::unordered_set<std::string> seen_;
   Counts events_, years_, speakers_;
+};
+
+// The facets over remote shards. xapian-tcpsrv runs only the match spies it
+// knows, Xapian's own ValueCountMatchSpy among them, so FacetSpy cannot run
+// there: these count values per document, and a talk noted twice (in two
+// documents) is counted twice. The response says so ("degraded").
+class ValueFacets {
+ public:
+  void AddTo(Xapian::Enquire& enquire) {
+    enquire.add_matchspy(&events_);
+    enquire.add_matchspy(&years_);
+    enquire.add_matchspy(&speakers_);
+    enquire.add_matchspy(&talks_);
+  }
+
+  // Fills `facets`; returns the number of talks matched (distinct talk keys).
+  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
+    Counts events, years, speakers;
+    for (auto it = events_.values_begin(); it != events_.values_end(); ++it) {
+      Count(events, *it, it.get_termfreq());
+    }
+    for (auto it = years_.values_begin(); it != years_.values_end(); ++it) {
+      Count(years, *it, it.get_termfreq());
+    }
+    for (auto it = speakers_.values_begin(); it != speakers_.values_end(); ++it) {
+      CountSpeakers(speakers, *it, it.get_termfreq());
+    }
+    FillFacets(events, years, speakers, facets);
+    std::uint32_t talks = 0;
+    for (auto it = talks_.values_begin(); it != talks_.values_end(); ++it) ++talks;
+    return talks;
+  }
+
+ private:
+  Xapian::ValueCountMatchSpy events_{schema::kEventValue}, years_{schema::kYearValue},
+      speakers_{schema::kSpeakersValue}, talks_{schema::kTalkKeyValue};
 };
 
 void Validate(const SearchRequest& r) {
@@ -140,28 +189,64 @@ std::string TalkId(const TalkRecord& record) {
   return record.path + "#" + std::to_string(record.talk_index);
 }
 
+// "tcp://HOST:PORT" (HOST may be [an IPv6 address]): the host and port;
+// nullopt for a local folder. Throws InvalidArgument for a tcp:// address
+// without a valid port.
+std::optional<std::pair<std::string, unsigned>> RemoteAddress(const std::string& database) {
+  constexpr std::string_view kScheme = "tcp://";
+  if (!database.starts_with(kScheme)) return std::nullopt;
+  std::string rest = database.substr(kScheme.size());
+  std::size_t colon = rest.rfind(':');
+  std::string host = colon == std::string::npos ? "" : rest.substr(0, colon);
+  std::string port = colon == std::string::npos ? "" : rest.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned number = 0;
+  bool digits = !port.empty() && port.size() <= 5 &&
+                port.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) number = static_cast<unsigned>(std::stoul(port));
+  if (host.empty() || !digits || number < 1 || number > 65535) {
+    throw InvalidArgument("'" + database +
+                          "' is not a remote database address: use tcp://HOST:PORT");
+  }
+  return std::pair{host, number};
+}
+
+// One of the databases searched as one: a local folder or a remote one.
+struct Shard {
+  std::string name;  // as given
+  std::optional<std::pair<std::string, unsigned>> remote;
+  std::optional<Xapian::Database> db;  // open; nullopt while down
+  std::string error;                   // why it is down
+  std::chrono::steady_clock::time_point failed_at;
+};
+
 }  // namespace
 
 struct Searcher::Impl {
   SearchOptions options;
-  Xapian::Database db;
+  std::vector<Shard> shards;
+  Xapian::Database db;      // the shards that are up, as one
+  bool any_remote = false;  // among those
+  bool any_local = false;
   Xapian::Stem stem;
   Xapian::QueryParser parser;
   DateRangeProcessor date_range{"date:"};
   DateRangeProcessor bare_range{""};
 
   explicit Impl(SearchOptions o) : options(std::move(o)) {
+    if (options.databases.empty()) throw InvalidArgument("no index given (--db)");
     try {
-      db = Xapian::Database(options.database);
       stem = CachingStem(options.language);
     } catch (const Xapian::InvalidArgumentError& e) {
       throw InvalidArgument("unknown language '" + options.language + "'");
-    } catch (const Xapian::Error& e) {
-      throw IndexError("cannot open the index at " + options.database + " (" +
-                       e.get_description() + "): build it with `indexer --db " +
-                       options.database + " NOTES`");
     }
-    parser.set_database(db);
+    for (const std::string& name : options.databases) {
+      if (name.empty()) throw InvalidArgument("--db must name an index folder or tcp://HOST:PORT");
+      shards.push_back({name, RemoteAddress(name), std::nullopt, "", {}});
+    }
+    for (Shard& shard : shards) Open(shard);
     parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_OR);
@@ -176,6 +261,95 @@ struct Searcher::Impl {
     parser.add_rangeprocessor(&date_range);
     parser.add_rangeprocessor(&bare_range);
     parser.set_max_expansion(200, Xapian::Query::WILDCARD_LIMIT_ERROR);
+    Combine();
+  }
+
+  // Opens (or connects to) a shard; on failure it is marked down.
+  void Open(Shard& shard) {
+    try {
+      if (shard.remote) {
+        auto timeout = static_cast<unsigned>(std::max(1, options.shard_timeout_ms));
+        shard.db =
+            Xapian::Remote::open(shard.remote->first, shard.remote->second, timeout, timeout);
+      } else {
+        shard.db = Xapian::Database(shard.name);
+      }
+      shard.error.clear();
+    } catch (const Xapian::Error& e) {
+      MarkDown(shard, e);
+    }
+  }
+
+  static void MarkDown(Shard& shard, const Xapian::Error& e) {
+    shard.db.reset();
+    shard.error = e.get_description();
+    shard.failed_at = std::chrono::steady_clock::now();
+  }
+
+  // Makes `db` the shards that are up, as one. Throws IndexError when none is.
+  void Combine() {
+    db = Xapian::Database();
+    any_remote = any_local = false;
+    for (const Shard& shard : shards) {
+      if (!shard.db) continue;
+      db.add_database(*shard.db);
+      any_remote = any_remote || shard.remote.has_value();
+      any_local = any_local || !shard.remote.has_value();
+    }
+    parser.set_database(db);
+    if (db.size() > 0) return;
+    if (shards.size() == 1 && !shards[0].remote) {
+      const std::string& name = shards[0].name;
+      throw IndexError("cannot open the index at " + name + " (" + shards[0].error +
+                       "): build it with `indexer --db " + name + " NOTES`");
+    }
+    std::string why;
+    for (const Shard& shard : shards)
+      why += (why.empty() ? "" : "; ") + shard.name + ": " + shard.error;
+    throw IndexError("no shard of the index can be searched (" + why + ")");
+  }
+
+  // After a network error in the middle of an answer: which shard failed is
+  // not said, so every remote shard is connected to afresh (and every
+  // failed one tried again); those that do not answer in time are left out.
+  // Throws IndexError when none is left.
+  void Recover() {
+    for (Shard& shard : shards) {
+      if (shard.remote || !shard.db) Open(shard);
+    }
+    Combine();
+  }
+
+  // Reopens every shard that is up (a remote one that no longer answers is
+  // marked down) and tries the failed ones again, at most every
+  // shard_retry_ms. True when anything moved.
+  bool Refresh() {
+    bool moved = false, changed = false;
+    auto now = std::chrono::steady_clock::now();
+    for (Shard& shard : shards) {
+      if (shard.db) {
+        try {
+          moved = shard.db->reopen() || moved;
+        } catch (const Xapian::NetworkError& e) {
+          MarkDown(shard, e);
+          changed = true;
+        }
+      } else if (now - shard.failed_at >= std::chrono::milliseconds(options.shard_retry_ms)) {
+        Open(shard);
+        changed = changed || shard.db.has_value();
+        if (!shard.db) shard.failed_at = now;
+      }
+    }
+    if (changed) Combine();
+    return moved || changed;
+  }
+
+  std::vector<std::string> Failed() const {
+    std::vector<std::string> names;
+    for (const Shard& shard : shards) {
+      if (!shard.db) names.push_back(shard.name);
+    }
+    return names;
   }
 
   static constexpr double kTitleBoost = 0.3;
@@ -247,6 +421,9 @@ struct Searcher::Impl {
   // spelling suggestion for it; "" when nothing was replaced. (The parser's
   // own correction also "corrects" known words: monkey -> money.)
   std::string Correct(const std::string& text) {
+    // xapian-tcpsrv serves no spelling data: with no local shard there is
+    // nothing to suggest, and each word's lookups would be round trips.
+    if (!any_local) return "";
     std::string out;
     bool changed = false;
     std::size_t i = 0;
@@ -296,7 +473,7 @@ struct Searcher::Impl {
     hit.event = record.event;
     hit.date = record.date;
     hit.speakers = record.speakers;
-    BestSection best = snippets ? FindBestSection(record, mset, stem) : BestSection{};
+    BestSection best = snippets ? FindBestSection(record, mset, stem, !any_remote) : BestSection{};
     const SectionRecord* section =
         best.index < record.sections.size() ? &record.sections[best.index] : nullptr;
     hit.section = section != nullptr ? section->title : record.title;
@@ -337,9 +514,10 @@ struct Searcher::Impl {
       query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
       mset = Match(Filtered(query, r), r, out);
     }
-    out.total = mset.get_matches_estimated();
-    out.total_min = mset.get_matches_lower_bound();
-    out.total_max = mset.get_matches_upper_bound();
+    // (No MSet::fetch(): in Xapian 1.4 it does not pipeline a remote
+    // shard's documents, its ranged form fetches nothing, and over several
+    // databases it reads past the items of a later page. Each hit's document
+    // is one round trip to its shard.)
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       out.hits.push_back(MakeHit(it, mset, r.snippets));
     }
@@ -352,13 +530,32 @@ struct Searcher::Impl {
     enquire.set_collapse_key(schema::kTalkKeyValue);
     if (r.sort != SortOrder::kRelevance) {
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
+    } else {
+      // Equal scores are ordered by talk, not by document id: ids depend on
+      // how the talks are spread over shards, and the order must not.
+      enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     }
+    // A remote shard runs only the match spies xapian-tcpsrv knows.
     FacetSpy facets;
-    if (r.facets) enquire.add_matchspy(&facets);
+    ValueFacets value_facets;
+    if (r.facets && any_remote) {
+      value_facets.AddTo(enquire);
+    } else if (r.facets) {
+      enquire.add_matchspy(&facets);
+    }
     Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
                                          r.facets ? db.get_doccount() : 0);
-    if (r.facets) facets.Fill(out.facets);
+    out.total = mset.get_matches_estimated();
+    out.total_min = mset.get_matches_lower_bound();
+    out.total_max = mset.get_matches_upper_bound();
+    if (r.facets) {
+      // The spies saw every match: the number of talks is exact, where
+      // Xapian's estimate after collapsing depends on the order documents
+      // were met in, and so on the shards.
+      out.total = out.total_min = out.total_max =
+          any_remote ? value_facets.Fill(out.facets) : facets.Fill(out.facets);
+    }
     return mset;
   }
 
@@ -368,8 +565,43 @@ struct Searcher::Impl {
                            ? ""
                            : schema::IdTerm(id.substr(0, hash), std::atoi(id.c_str() + hash + 1));
     Xapian::PostingIterator p = term.empty() ? db.postlist_end("") : db.postlist_begin(term);
-    if (term.empty() || p == db.postlist_end(term)) throw NotFound("no talk has the id '" + id + "'");
+    if (term.empty() || p == db.postlist_end(term)) {
+      if (!Failed().empty()) {
+        throw IndexError("no talk has the id '" + id +
+                         "' in the shards that answer; it may be "
+                         "in a shard that is down");
+      }
+      throw NotFound("no talk has the id '" + id + "'");
+    }
     return *p;
+  }
+
+  // Runs `f`, reopening the database and trying again when a writer has
+  // moved it on under us, and leaving out the remote shards that stop
+  // answering.
+  template <typename F>
+  auto Guarded(F f) {
+    // Every shard went down since the last answer (Refresh): an error, not
+    // an empty answer, unless one is back.
+    if (db.size() == 0) Recover();
+    for (int attempt = 0, lost = 0;;) {
+      try {
+        return f();
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (++attempt > 3) throw IndexError("the index keeps changing under the search; try again");
+        db.reopen();
+      } catch (const Xapian::NetworkError& e) {
+        // Each round leaves out at least one shard or gives up.
+        if (++lost > static_cast<int>(shards.size())) {
+          throw IndexError("the shards of the index keep failing: " + e.get_description());
+        }
+        Recover();
+      } catch (const Xapian::WildcardError&) {
+        throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
+      } catch (const Xapian::DatabaseError& e) {
+        throw IndexError("the index could not be read: " + e.get_description());
+      }
+    }
   }
 };
 
@@ -378,31 +610,11 @@ Searcher::~Searcher() = default;
 Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
-namespace {
-
-// Runs `f`, reopening the database and trying again when a writer has
-// moved it on under us.
-template <typename F>
-auto Retrying(Xapian::Database& db, F f) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      return f();
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 3) throw IndexError("the index keeps changing under the search; try again");
-      db.reopen();
-    } catch (const Xapian::WildcardError&) {
-      throw InvalidArgument("a wildcard in the query matches too many words: make it longer");
-    } catch (const Xapian::DatabaseError& e) {
-      throw IndexError("the index could not be read: " + e.get_description());
-    }
-  }
-}
-
-}  // namespace
-
 SearchResponse Searcher::Search(const SearchRequest& request) {
   auto start = std::chrono::steady_clock::now();
-  SearchResponse out = Retrying(impl_->db, [&] { return impl_->Run(request); });
+  SearchResponse out = impl_->Guarded([&] { return impl_->Run(request); });
+  out.shards_failed = impl_->Failed();
+  if (impl_->any_remote) out.degraded = {"facets", "snippets", "spelling"};
   out.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
   return out;
@@ -412,7 +624,7 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
   if (limit < 1 || limit > kMaxLimit) {
     throw InvalidArgument("limit must be between 1 and " + std::to_string(kMaxLimit));
   }
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     Xapian::docid did = impl_->FindId(id);
     Xapian::Enquire enquire(impl_->db);
     Xapian::RSet rset;
@@ -426,27 +638,31 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
       }
       const Xapian::Database& db;
     } words(impl_->db);
-    Xapian::ESet eset = enquire.get_eset(40, rset, &words);
+    // Exact term frequencies: over several databases Xapian otherwise
+    // estimates them, and the words chosen would depend on the shards.
+    Xapian::ESet eset = enquire.get_eset(40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &words);
     Xapian::Query query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 40);
     query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, Xapian::Query(
         schema::IdTerm(id.substr(0, id.rfind('#')), std::atoi(id.c_str() + id.rfind('#') + 1))));
     enquire.set_query(query);
+    enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     std::vector<Hit> hits;
-    for (auto it = mset.begin(); it != mset.end(); ++it) hits.push_back(impl_->MakeHit(it, mset, false));
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      hits.push_back(impl_->MakeHit(it, mset, false));
     return hits;
   });
 }
 
 std::vector<std::string> Searcher::Suggest(const std::string& prefix, int limit) {
   if (prefix.size() > kMaxQueryBytes) throw InvalidArgument("the prefix is too long");
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     return SuggestCompletions(impl_->db, prefix, static_cast<std::size_t>(std::clamp(limit, 1, 50)));
   });
 }
 
 TalkSections Searcher::Talk(const std::string& id) {
-  return Retrying(impl_->db, [&] {
+  return impl_->Guarded([&] {
     Xapian::Document doc = impl_->db.get_document(impl_->FindId(id));
     TalkRecord record = DecodeTalkRecord(doc.get_data());
     TalkSections out;
@@ -466,14 +682,24 @@ TalkSections Searcher::Talk(const std::string& id) {
 }
 
 IndexInfo Searcher::Info() {
-  return Retrying(impl_->db, [&] {
-    return IndexInfo{impl_->db.get_revision(), impl_->db.get_doccount()};
+  return impl_->Guarded([&] {
+    IndexInfo info;
+    for (const Shard& shard : impl_->shards) {
+      ShardInfo one{shard.name, shard.db.has_value(), shard.remote.has_value(), 0, shard.error};
+      if (shard.db) {
+        one.talks = shard.db->get_doccount();
+        info.talks += one.talks;
+        if (!shard.remote) info.revision += shard.db->get_revision();
+      }
+      info.shards.push_back(std::move(one));
+    }
+    return info;
   });
 }
 
 bool Searcher::Refresh() {
   try {
-    return impl_->db.reopen();
+    return impl_->Refresh();
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot reopen the index: " + e.get_description());
   }

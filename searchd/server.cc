@@ -56,6 +56,13 @@ class RequestHandler : public httplib::Server {
 
 void ValidateServerOptions(const ServerOptions& o) {
   if (o.db.empty()) throw InvalidArgument("--db must name the index folder");
+  for (const std::string& db : o.db) {
+    if (db.empty()) throw InvalidArgument("--db must name the index folder or tcp://HOST:PORT");
+  }
+  if (o.shard_timeout_ms < 1 || o.shard_timeout_ms > 600000) {
+    throw InvalidArgument("--shard-timeout must be between 1 and 600000 ms, not " +
+                          std::to_string(o.shard_timeout_ms));
+  }
   if (o.port < 0 || o.port > 65535) {
     throw InvalidArgument("--port must be between 0 and 65535 (0: any free port), not " +
                           std::to_string(o.port));
@@ -99,7 +106,8 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        pool(SearchOptions{options.db, options.language, options.base_url},
+        pool(SearchOptions{options.db, options.shard_timeout_ms, options.shard_retry_ms,
+                           options.language, options.base_url},
              options.refresh_interval, [this](const std::string& e) { LogLine("index: " + e); }),
         context{&options, &pool, &metrics, Clock::now()} {}
 

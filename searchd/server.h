@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace talksearch {
 
@@ -36,7 +37,13 @@ struct ServerLimits {
 };
 
 struct ServerOptions {
-  std::string db;                    // the index folder
+  // The index: one folder, or several databases searched as one, each a
+  // folder or tcp://HOST:PORT (served by xapian-tcpsrv).
+  std::vector<std::string> db;
+  // A remote shard slower than this (to connect or to answer) is left out.
+  int shard_timeout_ms = 5000;
+  // How often a Searcher tries a failed shard again.
+  int shard_retry_ms = 2000;
   std::string language = "english";  // stemming; must match the indexer's
   std::string listen = "127.0.0.1";  // address to bind
   int port = 8080;                   // 0: any free port (see Server::port())

@@ -88,7 +88,8 @@ Xapian::Stem CachingStem(const std::string& language) {
 }
 
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
-                            const Xapian::Stem& stem) {
+                            const Xapian::Stem& stem, bool background) {
+  const Model shown = background ? Model::kBackground : Model::kMatchesOnly;
   BestSection best;
   Score best_score;
   enum class From { kText, kCode, kOpening } best_from = From::kOpening;
@@ -116,7 +117,7 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     // windows with rarer words among those holding the matches).
     const SectionRecord& s = record.sections[best.index];
     best.snippet = Snip(mset, best_from == From::kCode ? s.code : s.text, stem,
-                        best_from != From::kOpening, Model::kBackground);
+                        best_from != From::kOpening, shown);
   }
   if (best_score.distinct == 0) {
     // Nothing matched in the text (a title, speaker or event match): the
@@ -124,7 +125,7 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     best.index = 0;
     for (const SectionRecord& s : record.sections) {
       if (!s.text.empty()) {
-        best.snippet = Snip(mset, s.text, stem, false, Model::kBackground);
+        best.snippet = Snip(mset, s.text, stem, false, shown);
         break;
       }
     }

@@ -23,9 +23,12 @@ struct BestSection {
 // The section whose title and text hold the most distinct query words
 // (then the most matches; the earliest on a tie), and a snippet of about
 // kSnippetLength characters from it, or from its code when only the code
-// matched. With no match anywhere, the talk's first text.
+// matched. With no match anywhere, the talk's first text. The shown
+// snippet prefers windows with rarer words (Xapian's background model, a
+// term frequency lookup per word) unless `background` is false: over remote
+// shards each lookup is a network round trip.
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
-                            const Xapian::Stem& stem);
+                            const Xapian::Stem& stem, bool background = true);
 
 // A stemmer for `language` that remembers the stems it made: a snippet
 // stems every word of the text it is made from, and hits share most words.

@@ -244,7 +244,7 @@ testing::TempDir* BadQueriesTest::dir_ = nullptr;
 
 TEST_F(BadQueriesTest, SearcherAnswersEachWithResultsOrAClearError) {
   SearchOptions options;
-  options.database = db().string();
+  options.databases = {db().string()};
   Searcher searcher(options);
   int answered = 0, refused = 0;
   for (const std::string& query : HostileQueries()) {
@@ -319,7 +319,7 @@ std::string PercentEncoded(const std::string& text) {
 
 TEST_F(BadQueriesTest, GetSearchAnswersEachWithJsonAndNoServerError) {
   ServerOptions options;
-  options.db = db().string();
+  options.db = {db().string()};
   options.port = 0;
   options.threads = 2;
   std::mutex log_mutex;

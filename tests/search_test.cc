@@ -34,7 +34,7 @@ class SearchTest : public ::testing::Test {
 
   Searcher Open(const std::string& base_url = "") {
     SearchOptions o;
-    o.database = (dir_->path() / "db").string();
+    o.databases = {(dir_->path() / "db").string()};
     o.base_url = base_url;
     return Searcher(o);
   }
@@ -228,7 +228,7 @@ TEST_F(SearchTest, SuggestsCompletions) {
 TEST(SearchOpenTest, AMissingIndexSaysHowToBuildIt) {
   testing::TempDir dir;
   SearchOptions o;
-  o.database = (dir.path() / "none").string();
+  o.databases = {(dir.path() / "none").string()};
   try {
     Searcher s(o);
     FAIL() << "opened a missing index";

@@ -17,6 +17,7 @@
 #include <random>
 
 #include "server_test_util.h"
+#include "shard_test_util.h"
 #include "talksearch/errors.h"
 
 namespace talksearch {
@@ -25,11 +26,21 @@ namespace {
 using nlohmann::json;
 using testing::Eventually;
 
-// A server on port 0 over a fresh copy of the sample index.
+// A server on port 0 over a fresh copy of the sample index; with
+// `remote_shards`, over that many shards of it, each served by xapian-tcpsrv.
 class RunningServer {
  public:
-  explicit RunningServer(ServerOptions options = {}) {
-    options.db = sample_.db().string();
+  explicit RunningServer(ServerOptions options = {}, unsigned remote_shards = 0) {
+    options.db = {sample_.db().string()};
+    if (remote_shards > 0) {
+      options.db.clear();
+      for (const std::string& shard :
+           testing::BuildShards(sample_.notes(), sample_.dir() / "shards", remote_shards)) {
+        shards_.push_back(std::make_unique<testing::TcpServer>(shard));
+        if (!shards_.back()->ok()) throw std::runtime_error(shards_.back()->error());
+        options.db.push_back(shards_.back()->address());
+      }
+    }
     options.port = 0;
     options.threads = 4;
     options.log = [this](const std::string& line) {
@@ -42,6 +53,7 @@ class RunningServer {
   ~RunningServer() { server_->Stop(); }
 
   const testing::SampleIndex& sample() const { return sample_; }
+  testing::TcpServer& shard(std::size_t i) { return *shards_.at(i); }
   Server& server() { return *server_; }
   httplib::Client Client() const {
     httplib::Client client("127.0.0.1", server_->port());
@@ -56,6 +68,7 @@ class RunningServer {
 
  private:
   testing::SampleIndex sample_;
+  std::vector<std::unique_ptr<testing::TcpServer>> shards_;
   mutable std::mutex log_mutex_;
   std::string log_;
   std::unique_ptr<Server> server_;
@@ -122,8 +135,7 @@ std::vector<Case> Cases() {
   };
 }
 
-TEST(ServerTest, AnswersEachRequestWithItsStatusAndJsonKeys) {
-  RunningServer s;
+void ExpectEachCaseAnswered(RunningServer& s) {
   httplib::Client client = s.Client();
   for (const Case& c : Cases()) {
     SCOPED_TRACE(c.target.substr(0, 80));
@@ -141,8 +153,12 @@ TEST(ServerTest, AnswersEachRequestWithItsStatusAndJsonKeys) {
   }
 }
 
-TEST(ServerTest, SearchFindsTheTalkWithSnippetAndFacets) {
+TEST(ServerTest, AnswersEachRequestWithItsStatusAndJsonKeys) {
   RunningServer s;
+  ExpectEachCaseAnswered(s);
+}
+
+void ExpectTheMetaclassTalkFound(RunningServer& s) {
   auto res = s.Client().Get("/search?q=metaclass");
   ASSERT_TRUE(res);
   json body = json::parse(res->body);
@@ -150,10 +166,15 @@ TEST(ServerTest, SearchFindsTheTalkWithSnippetAndFacets) {
   EXPECT_EQ(body["hits"][0]["talk"], "Metaclasses: Look behind the curtain");
   EXPECT_NE(body["hits"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos);
   EXPECT_EQ(body["facets"]["event"][0]["value"], testing::kSeedEvent);
+  EXPECT_EQ(body["partial"], false);
 }
 
-TEST(ServerTest, RepeatedFilterMeansOr) {
+TEST(ServerTest, SearchFindsTheTalkWithSnippetAndFacets) {
   RunningServer s;
+  ExpectTheMetaclassTalkFound(s);
+}
+
+void ExpectRepeatedFilterMeansOr(RunningServer& s) {
   auto one = json::parse(s.Client().Get("/search?q=&event=talks")->body);
   auto both =
       json::parse(s.Client()
@@ -161,6 +182,63 @@ TEST(ServerTest, RepeatedFilterMeansOr) {
                       ->body);
   EXPECT_EQ(one["total"], 3);
   EXPECT_EQ(both["total"], testing::kSampleTalks);
+}
+
+TEST(ServerTest, RepeatedFilterMeansOr) {
+  RunningServer s;
+  ExpectRepeatedFilterMeansOr(s);
+}
+
+// The same endpoints over three shards of the sample, each served by
+// xapian-tcpsrv on loopback.
+TEST(ServerTest, OverRemoteShardsAnswersEachRequestAsOverOneIndex) {
+  RunningServer s({}, 3);
+  ExpectEachCaseAnswered(s);
+  ExpectTheMetaclassTalkFound(s);
+  ExpectRepeatedFilterMeansOr(s);
+  json health = json::parse(s.Client().Get("/health")->body);
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_EQ(health["talks"], testing::kSampleTalks);
+  ASSERT_EQ(health["shards"].size(), 3u);
+  for (const json& shard : health["shards"]) EXPECT_EQ(shard["state"], "up") << shard;
+  json search = json::parse(s.Client().Get("/search?q=metaclass")->body);
+  EXPECT_EQ(search["degraded"], json({"facets", "snippets", "spelling"}));
+}
+
+// A shard killed under a running server: answers come from the others,
+// marked partial and naming it, /health says which is down, and once it
+// serves again it is searched again. Never a 5xx.
+TEST(ServerTest, OverRemoteShardsAKilledShardGivesPartialAnswers) {
+  ServerOptions options;
+  options.shard_timeout_ms = 2000;
+  options.shard_retry_ms = 50;
+  RunningServer s(options, 2);
+  json before = json::parse(s.Client().Get("/search?q=&limit=10")->body);
+  ASSERT_EQ(before["total"], testing::kSampleTalks);
+  const std::string down = s.shard(1).address();
+  s.shard(1).Kill();
+  json after = json::parse(s.Client().Get("/search?q=&limit=10")->body);
+  EXPECT_EQ(after["partial"], true);
+  EXPECT_EQ(after["shards_failed"], json({down}));
+  EXPECT_LT(after["total"].get<int>(), testing::kSampleTalks);
+  EXPECT_EQ(after["hits"].size(), after["total"].get<std::size_t>());
+  json health = json::parse(s.Client().Get("/health")->body);
+  EXPECT_EQ(health["status"], "partial");
+  EXPECT_EQ(health["shards"][1]["db"], down);
+  EXPECT_EQ(health["shards"][1]["state"], "down");
+  EXPECT_FALSE(health["shards"][1]["error"].get<std::string>().empty());
+  EXPECT_EQ(health["shards"][0]["state"], "up");
+  for (const char* target : {"/stats", "/suggest?q=me", "/metrics", "/similar?id="}) {
+    auto res = s.Client().Get(target);
+    ASSERT_TRUE(res);
+    EXPECT_LT(res->status, 500) << target << ": " << res->body;
+  }
+  s.shard(1).Restart();
+  ASSERT_TRUE(s.shard(1).ok()) << s.shard(1).error();
+  EXPECT_TRUE(Eventually([&] {
+    json again = json::parse(s.Client().Get("/search?q=&limit=10")->body);
+    return again["partial"] == false && again["total"] == testing::kSampleTalks;
+  })) << "the restarted shard is searched again";
 }
 
 TEST(ServerTest, ScriptInANoteReachesNoSnippetUnescaped) {
@@ -332,11 +410,13 @@ TEST(ServerTest, BadSettingsAreNamed) {
       {[](ServerOptions& o) { o.listen = "example.org"; }, "--listen"},
       {[](ServerOptions& o) { o.base_url = "ftp://notes"; }, "--base-url"},
       {[](ServerOptions& o) { o.cors_origin = "https://a\r\nSet-Cookie: x"; }, "--cors-origin"},
-      {[](ServerOptions& o) { o.db = ""; }, "--db"},
+      {[](ServerOptions& o) { o.db = {}; }, "--db"},
+      {[](ServerOptions& o) { o.db = {""}; }, "--db"},
+      {[](ServerOptions& o) { o.shard_timeout_ms = 0; }, "--shard-timeout"},
   };
   for (const Bad& b : bad) {
     ServerOptions options;
-    options.db = "db";
+    options.db = {"db"};
     b.change(options);
     try {
       ValidateServerOptions(options);
@@ -350,7 +430,7 @@ TEST(ServerTest, BadSettingsAreNamed) {
 TEST(ServerTest, MissingIndexFailsBeforeListening) {
   testing::TempDir dir;
   ServerOptions options;
-  options.db = (dir.path() / "no-such-db").string();
+  options.db = {(dir.path() / "no-such-db").string()};
   options.port = 0;
   EXPECT_THROW(Server server(options), IndexError);
 }

@@ -26,6 +26,9 @@ class Subprocess {
     bool merge_stderr = false;     // stderr into the stdout pipe (else inherited)
     bool discard_output = false;   // stdout and stderr to /dev/null
     bool debugging_pipe = false;   // fds 3 and 4 for --remote-debugging-pipe
+    // A process group of its own, signalled and killed as a whole (for
+    // servers that fork a child per connection, as xapian-tcpsrv does).
+    bool process_group = false;
   };
 
   explicit Subprocess(const std::vector<std::string>& argv, Options options) {
@@ -42,8 +45,10 @@ class Subprocess {
     for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
     envp.push_back(nullptr);
     int null_fd = options.discard_output ? ::open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+    group_ = options.process_group;
     pid_ = ::fork();
     if (pid_ == 0) {  // only async-signal-safe calls until exec
+      if (options.process_group) ::setpgid(0, 0);
       ::dup2(out[1], 1);
       if (options.merge_stderr) ::dup2(out[1], 2);
       if (null_fd >= 0) {
@@ -58,6 +63,7 @@ class Subprocess {
       ::execve(args[0], args.data(), envp.data());
       ::_exit(127);
     }
+    if (options.process_group && pid_ > 0) ::setpgid(pid_, pid_);  // either side may win
     ::close(out[1]);
     if (null_fd >= 0) ::close(null_fd);
     out_ = out[0];
@@ -70,6 +76,7 @@ class Subprocess {
   }
 
   ~Subprocess() {
+    if (pid_ > 0 && group_) ::kill(-pid_, SIGKILL);  // the children too
     if (pid_ > 0 && !status_) {
       ::kill(pid_, SIGKILL);
       Wait(std::chrono::seconds(10));
@@ -122,7 +129,8 @@ class Subprocess {
     return true;
   }
 
-  void Signal(int signal) const { ::kill(pid_, signal); }
+  // The process, or its whole group when it has one.
+  void Signal(int signal) const { ::kill(group_ ? -pid_ : pid_, signal); }
 
   // The wait status once the process ended, or nullopt after `timeout`.
   std::optional<int> Wait(std::chrono::milliseconds timeout) {
@@ -142,6 +150,7 @@ class Subprocess {
 
  private:
   pid_t pid_ = -1;
+  bool group_ = false;
   int out_ = -1, command_fd_ = -1, event_fd_ = -1;
   std::string buffer_;
   std::optional<int> status_;

@@ -149,7 +149,7 @@ class WebPageTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ServerOptions options;
-    options.db = sample_.db().string();
+    options.db = {sample_.db().string()};
     options.port = 0;
     options.quiet = true;
     server_ = std::make_unique<Server>(options);

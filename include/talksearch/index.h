@@ -75,6 +75,12 @@ struct IndexOptions {
   // end. 0 = one per core; 1 = one writer, straight into the index.
   unsigned writers = 0;
   std::size_t parallel_min_files = 1000;
+  // Sharding: with shards = N > 0 the database holds only the notes whose
+  // stored path hashes to `shard` (0 <= shard < N), so N builders can each
+  // make one shard of the same folder. Recorded in the database: a later
+  // run with other values throws InvalidArgument. 0: every note.
+  unsigned shards = 0;
+  unsigned shard = 0;
   // Called for every file added, updated, removed or skipped, from the
   // calling thread. May be empty.
   std::function<void(const FileEvent&)> on_file;
@@ -175,6 +181,7 @@ struct IndexStats {
   int version = 0;           // schema version
   std::string language;
   std::string roots;         // the roots of the last sync, one per line
+  std::string shard;         // "I/N" for shard I of N; empty: every note
   std::uint64_t revision = 0;
 };
 

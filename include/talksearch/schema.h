@@ -63,6 +63,13 @@ inline constexpr std::string_view kFileKey = "file:";
 inline constexpr std::string_view kVersionKey = "talksearch:version";
 inline constexpr std::string_view kLanguageKey = "talksearch:language";
 inline constexpr std::string_view kRootKey = "talksearch:root";
+// "I/N" in shard I of N (indexer --shards N --shard I); absent when the
+// database holds every note.
+inline constexpr std::string_view kShardKey = "talksearch:shard";
+// kPeerKey + path -> the state of a folder's index note that another shard
+// indexes: it names the event of this shard's notes beside it, so when it
+// changes they are parsed again.
+inline constexpr std::string_view kPeerKey = "peer:";
 
 // --- Helpers ---------------------------------------------------------------
 inline std::string IdTerm(std::string_view path, int talk_index) {

@@ -3,6 +3,13 @@
 // A Searcher holds the index open read-only and is cheap to query many
 // times. It is not thread-safe: give each thread its own (searchd does).
 // It reopens the index when a newer revision has been committed.
+//
+// The index may be several databases searched as one (shards): each a
+// local folder or "tcp://HOST:PORT", a database served by xapian-tcpsrv.
+// Ranking statistics are global, so hits, totals and paging are those of
+// one database holding everything. A shard that is down or slower than the
+// timeout is left out: the answer says which (SearchResponse::shards_failed)
+// and the Searcher tries it again now and then (Refresh).
 #ifndef TALKSEARCH_SEARCH_H_
 #define TALKSEARCH_SEARCH_H_
 
@@ -15,8 +22,15 @@
 namespace talksearch {
 
 struct SearchOptions {
-  // The index (a folder). Opening a missing or broken index throws IndexError.
-  std::string database;
+  // The index: one database, or several searched as one. Each is a folder or
+  // "tcp://HOST:PORT". When none can be opened the Searcher throws
+  // IndexError; when some can, the others are reported as failed.
+  std::vector<std::string> databases;
+  // A remote shard that takes longer than this to connect or to answer is
+  // left out of the answer.
+  int shard_timeout_ms = 5000;
+  // A failed shard is tried again by Refresh() at most this often.
+  int shard_retry_ms = 2000;
   std::string language = "english";  // stemming; must match the indexer's
   std::string base_url;              // hits get url = base_url/<path>.html#<anchor>
 };
@@ -76,6 +90,15 @@ struct SearchResponse {
   std::vector<Hit> hits;
   // "event", "year", "speaker" -> values by count, over the whole match set.
   std::map<std::string, std::vector<FacetValue>> facets;
+  // The shards (as given in SearchOptions::databases) that could not be
+  // searched: down, or slower than the timeout. The answer is partial: it
+  // holds what the other shards hold.
+  std::vector<std::string> shards_failed;
+  // What is not as over one local database because some shards are remote:
+  // "facets" (a talk noted twice is counted once per note), "snippets" (the
+  // window is chosen by the matches alone, without the rarity of the other
+  // words), "spelling" (corrections come only from local shards). README.
+  std::vector<std::string> degraded;
 };
 
 struct TalkSections {
@@ -86,9 +109,20 @@ struct TalkSections {
   std::vector<Section> sections;
 };
 
-struct IndexInfo {
-  std::uint64_t revision = 0;
+struct ShardInfo {
+  std::string database;  // as given
+  bool up = false;
+  bool remote = false;
   std::uint32_t talks = 0;
+  std::string error;  // why it is down
+};
+
+struct IndexInfo {
+  // The revision of the index; with several databases, the sum of the local
+  // ones' revisions (a remote database does not tell its revision).
+  std::uint64_t revision = 0;
+  std::uint32_t talks = 0;  // in the shards that are up
+  std::vector<ShardInfo> shards;
 };
 
 class Searcher {
@@ -116,7 +150,9 @@ class Searcher {
 
   IndexInfo Info();
 
-  // Reopens the index if a newer revision was committed; true if it moved.
+  // Reopens the index if a newer revision was committed, marks shards that
+  // stopped answering as failed and tries failed shards again (at most every
+  // shard_retry_ms); true if anything moved.
   bool Refresh();
 
  private:
