@@ -179,9 +179,11 @@ TalkDocument DocumentBuilder::Build(const Note& note, int talk_index) {
   }
   doc.add_value(schema::kSpeakersValue, speakers);
   if (!date.empty()) doc.add_value(schema::kYearValue, date.substr(0, 4));
-  doc.add_value(schema::kTalkKeyValue, schema::BooleanTerm("", record.title + "\x1f" +
-                                                                  record.date + "\x1f" +
-                                                                  record.event));
+  std::string talk_key =
+      schema::BooleanTerm("", record.title + "\x1f" + record.date + "\x1f" + record.event);
+  doc.add_value(schema::kFacetValue,
+                schema::FacetCodes(talk_key, record.event, date.substr(0, 4), speakers));
+  doc.add_value(schema::kTalkKeyValue, std::move(talk_key));
   out.spelling = Spelling(record);
   doc.set_data(EncodeTalkRecord(record));
   return out;

@@ -93,26 +93,182 @@ void FillFacets(const Counts& events, const Counts& years, const Counts& speaker
   facets["speaker"] = Top(speakers, 20);
 }
 
+// Counts of 64-bit codes (schema::FacetHash; never 0) in one open-addressed
+// table: a match spy adds to it for each of tens of thousands of matches,
+// where a node-based map would allocate for each new value.
+class CodeCounts {
+ public:
+  struct Slot {
+    std::uint64_t code = 0;
+    std::uint32_t count = 0;
+  };
+
+  // Adds one to `code`'s count; true when the code is new.
+  bool Add(std::uint64_t code) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    Slot& slot = Find(code);
+    if (slot.code == 0) {
+      slot = {code, 1};
+      ++size_;
+      return true;
+    }
+    ++slot.count;
+    return false;
+  }
+
+  // Empties the table, keeping its memory: the next query's counts go into
+  // pages already mapped, not freshly faulted in.
+  void Clear() {
+    if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+  }
+
+  std::size_t size() const { return size_; }
+  const std::vector<Slot>& slots() const { return slots_; }
+
+ private:
+  Slot& Find(std::uint64_t code) {
+    std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>((code * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
+    while (slots_[i].code != 0 && slots_[i].code != code) i = (i + 1) & mask;
+    return slots_[i];
+  }
+
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    for (const Slot& slot : old) {
+      if (slot.code != 0) Find(slot.code) = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+// The code of the talk a document notes (schema::kFacetValue's first).
+std::uint64_t TalkCode(const Xapian::Document& doc) {
+  std::string codes = doc.get_value(schema::kFacetValue);
+  if (codes.size() >= 8) return schema::FacetCode(codes, 0);
+  return schema::FacetHash(doc.get_value(schema::kTalkKeyValue));  // an index from before it
+}
+
 // Counts the events, years and speakers of the whole match set, each talk
-// once (a talk noted twice shares its talk key, as the results collapse it).
+// once (a talk noted twice shares its talk key, as the results collapse it),
+// by their codes; a value's string is read only the first time its code is
+// met.
+// The value a facet code stands for. A code is the hash of its value, so
+// what is remembered never goes stale; it is kept from query to query, and
+// once the index's values are known a query reads none of their strings.
+using FacetNames = std::unordered_map<std::uint64_t, std::string>;
+
+struct FacetTables {
+  CodeCounts talks, events, years, speakers;
+  CodeCounts named;  // the codes in `names`: a lookup here costs no pointer chase
+  FacetNames names;
+};
+
 class FacetSpy : public Xapian::MatchSpy {
  public:
+  // Counts into `tables`, emptied first (they outlive the spy, so that their
+  // memory is reused from query to query).
+  explicit FacetSpy(FacetTables& tables)
+      : talks_(tables.talks), events_(tables.events), years_(tables.years),
+        speakers_(tables.speakers), named_(tables.named), names_(tables.names) {
+    for (CodeCounts* t : {&talks_, &events_, &years_, &speakers_}) t->Clear();
+    if (names_.size() > kMaxNames) {  // values long gone from the index
+      names_.clear();
+      named_.Clear();
+    }
+  }
+
   void operator()(const Xapian::Document& doc, double) override {
-    if (!seen_.insert(doc.get_value(schema::kTalkKeyValue)).second) return;
-    Count(events_, doc.get_value(schema::kEventValue));
-    Count(years_, doc.get_value(schema::kYearValue));
-    CountSpeakers(speakers_, doc.get_value(schema::kSpeakersValue));
+    std::string codes = doc.get_value(schema::kFacetValue);
+    if (codes.size() < 24) {  // an index written before kFacetValue
+      codes = schema::FacetCodes(doc.get_value(schema::kTalkKeyValue),
+                                 doc.get_value(schema::kEventValue),
+                                 doc.get_value(schema::kYearValue),
+                                 doc.get_value(schema::kSpeakersValue));
+    }
+    if (!talks_.Add(schema::FacetCode(codes, 0))) return;
+    std::uint64_t event = schema::FacetCode(codes, 1), year = schema::FacetCode(codes, 2);
+    if (event != 0 && events_.Add(event) && named_.Add(event)) {
+      names_.emplace(event, doc.get_value(schema::kEventValue));
+    }
+    if (year != 0 && years_.Add(year) && named_.Add(year)) {
+      names_.emplace(year, doc.get_value(schema::kYearValue));
+    }
+    bool unnamed = false;
+    for (std::size_t i = 3; i < codes.size() / 8; ++i) {
+      std::uint64_t speaker = schema::FacetCode(codes, i);
+      unnamed = (speakers_.Add(speaker) && named_.Add(speaker)) || unnamed;
+    }
+    if (unnamed) {
+      std::string speakers = doc.get_value(schema::kSpeakersValue);
+      std::size_t pos = 0;
+      while (pos < speakers.size()) {
+        std::size_t end = speakers.find(schema::kListSeparator, pos);
+        if (end == std::string::npos) end = speakers.size();
+        std::string one = speakers.substr(pos, end - pos);
+        names_.try_emplace(schema::FacetHash(one), one);
+        pos = end + 1;
+      }
+    }
   }
 
   // Fills `facets`; returns the number of talks matched.
   std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
-    FillFacets(events_, years_, speakers_, facets);
-    return static_cast<std::uint32_t>(seen_.size());
+    facets["event"] = Top(events_, 20);
+    facets["year"] = Top(years_, 30);
+    facets["speaker"] = Top(speakers_, 20);
+    return static_cast<std::uint32_t>(talks_.size());
   }
 
  private:
-  std::unordered_set<std::string> seen_;
-  Counts events_, years_, speakers_;
+  static constexpr std::size_t kMaxNames = 1'000'000;
+
+  // The n most frequent values, most frequent first, then by name. Only the
+  // values that can make the cut are sorted by name: those above the n-th
+  // count, and those level with it, up to a thousand of them (past that,
+  // ties at the cut are taken by code, not by name).
+  std::vector<FacetValue> Top(const CodeCounts& counts, std::size_t n) const {
+    using Slot = CodeCounts::Slot;
+    std::vector<const Slot*> candidates;
+    candidates.reserve(counts.size());
+    for (const Slot& slot : counts.slots()) {
+      if (slot.code != 0) candidates.push_back(&slot);
+    }
+    auto by_count = [](const Slot* a, const Slot* b) {
+      return a->count != b->count ? a->count > b->count : a->code < b->code;
+    };
+    if (candidates.size() > n) {
+      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n - 1),
+                       candidates.end(), by_count);
+      std::uint32_t cut = candidates[n - 1]->count;
+      std::erase_if(candidates, [&](const Slot* s) { return s->count < cut; });
+      std::size_t keep = n + 1000;
+      if (candidates.size() > keep) {
+        std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                          candidates.end(), by_count);
+        candidates.resize(keep);
+      }
+    }
+    std::vector<FacetValue> values;
+    values.reserve(candidates.size());
+    for (const Slot* slot : candidates) {
+      auto name = names_.find(slot->code);  // always there: named when first counted
+      if (name != names_.end()) values.push_back({name->second, slot->count});
+    }
+    auto order = [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    };
+    std::sort(values.begin(), values.end(), order);
+    if (values.size() > n) values.resize(n);
+    return values;
+  }
+
+  CodeCounts &talks_, &events_, &years_, &speakers_, &named_;
+  FacetNames& names_;
 };
 
 // The facets over remote shards. xapian-tcpsrv runs only the match spies it
@@ -462,11 +618,11 @@ struct Searcher::Impl {
     return q;
   }
 
-  Hit MakeHit(const Xapian::MSetIterator& it, const Xapian::MSet& mset, bool snippets) {
+  Hit MakeHit(const Xapian::MSetIterator& it, const Xapian::MSet& mset, bool snippets, int rank) {
     TalkRecord record = DecodeTalkRecord(it.get_document().get_data());
     Hit hit;
     hit.id = TalkId(record);
-    hit.rank = static_cast<int>(it.get_rank()) + 1;
+    hit.rank = rank;
     hit.score = it.get_weight();
     hit.path = record.path;
     hit.talk = record.title;
@@ -507,27 +663,40 @@ struct Searcher::Impl {
       query = Parse(out.corrected, &relaxed, &again);
       out.showing_corrected = true;
     }
-    Xapian::MSet mset = Match(Filtered(query, r), r, out);
-    if (mset.empty() && !out.relaxed && HasSyntax(r.query)) {
+    Page page = Match(Filtered(query, r), r, out);
+    if (page.mset.empty() && !out.relaxed && HasSyntax(r.query)) {
       // "metaclass (curtain": valid to the parser, but not what was meant.
       out.relaxed = true;
       query = PlainWords(out.corrected.empty() ? r.query : out.corrected);
-      mset = Match(Filtered(query, r), r, out);
+      page = Match(Filtered(query, r), r, out);
     }
     // (No MSet::fetch(): in Xapian 1.4 it does not pipeline a remote
     // shard's documents, its ranged form fetches nothing, and over several
     // databases it reads past the items of a later page. Each hit's document
     // is one round trip to its shard.)
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      out.hits.push_back(MakeHit(it, mset, r.snippets));
+    int rank = out.offset;
+    for (Xapian::doccount i : page.items) {
+      out.hits.push_back(MakeHit(page.mset[i], page.mset, r.snippets, ++rank));
     }
     return out;
   }
 
-  Xapian::MSet Match(const Xapian::Query& query, const SearchRequest& r, SearchResponse& out) {
+  // A page of talks: the MSet and which of its items are the page's, in
+  // order (a later document of a talk already taken is skipped).
+  struct Page {
+    Xapian::MSet mset;
+    std::vector<Xapian::doccount> items;
+  };
+
+  Page Match(const Xapian::Query& query, const SearchRequest& r, SearchResponse& out) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    enquire.set_collapse_key(schema::kTalkKeyValue);
+    // The same talk noted twice is shown once. Locally that is done here,
+    // below: Xapian's collapsing keeps a record of every distinct key it
+    // meets, which over all the matches the facets count cost more than
+    // the rest of the query. xapian-tcpsrv collapses on its side, and here
+    // each document read would be a round trip.
+    if (any_remote) enquire.set_collapse_key(schema::kTalkKeyValue);
     if (r.sort != SortOrder::kRelevance) {
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, r.sort == SortOrder::kNewest);
     } else {
@@ -536,19 +705,43 @@ struct Searcher::Impl {
       enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     }
     // A remote shard runs only the match spies xapian-tcpsrv knows.
-    FacetSpy facets;
+    FacetSpy facets(facet_tables);
     ValueFacets value_facets;
     if (r.facets && any_remote) {
       value_facets.AddTo(enquire);
     } else if (r.facets) {
       enquire.add_matchspy(&facets);
     }
-    Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.limit),
-                                         r.facets ? db.get_doccount() : 0);
-    out.total = mset.get_matches_estimated();
-    out.total_min = mset.get_matches_lower_bound();
-    out.total_max = mset.get_matches_upper_bound();
+    auto first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
+    auto limit = static_cast<Xapian::doccount>(r.limit);
+    Xapian::doccount check = r.facets ? db.get_doccount() : 0;
+    Page page;
+    if (any_remote) {
+      page.mset = enquire.get_mset(first, limit, check);
+      for (Xapian::doccount i = 0; i < page.mset.size(); ++i) page.items.push_back(i);
+    } else {
+      // The talks up to the end of the page, from the top: a few more
+      // documents than talks are asked for, and more again in the rare
+      // case that twins ate them. The spies run on the first pass only.
+      Xapian::doccount want = first + limit, fetch = want + 8;
+      for (;;) {
+        page.mset = enquire.get_mset(0, fetch, check);
+        page.items.clear();
+        std::unordered_set<std::uint64_t> seen;
+        for (Xapian::doccount i = 0; i < page.mset.size() && seen.size() < want; ++i) {
+          if (seen.insert(TalkCode(page.mset[i].get_document())).second && seen.size() > first) {
+            page.items.push_back(i);
+          }
+        }
+        if (seen.size() >= want || page.mset.size() < fetch) break;
+        enquire.clear_matchspies();
+        check = 0;
+        fetch *= 2;
+      }
+    }
+    out.total = page.mset.get_matches_estimated();
+    out.total_min = page.mset.get_matches_lower_bound();
+    out.total_max = page.mset.get_matches_upper_bound();
     if (r.facets) {
       // The spies saw every match: the number of talks is exact, where
       // Xapian's estimate after collapsing depends on the order documents
@@ -556,8 +749,10 @@ struct Searcher::Impl {
       out.total = out.total_min = out.total_max =
           any_remote ? value_facets.Fill(out.facets) : facets.Fill(out.facets);
     }
-    return mset;
+    return page;
   }
+
+  FacetTables facet_tables;
 
   Xapian::docid FindId(const std::string& id) {
     std::size_t hash = id.rfind('#');
@@ -649,7 +844,7 @@ std::vector<Hit> Searcher::Similar(const std::string& id, int limit) {
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     std::vector<Hit> hits;
     for (auto it = mset.begin(); it != mset.end(); ++it)
-      hits.push_back(impl_->MakeHit(it, mset, false));
+      hits.push_back(impl_->MakeHit(it, mset, false, static_cast<int>(it.get_rank()) + 1));
     return hits;
   });
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include "talksearch/errors.h"
 #include "talksearch/index.h"
@@ -235,6 +237,83 @@ TEST(SearchOpenTest, AMissingIndexSaysHowToBuildIt) {
   } catch (const IndexError& e) {
     EXPECT_NE(std::string(e.what()).find("indexer"), std::string::npos) << e.what();
   }
+}
+
+// data/ as it ships: each talk of the meetup is noted twice (the .rst note
+// and its .txt twin), and a note of twelve more talks.
+class TwinsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::path notes = dir_.path() / "notes";
+    fs::create_directories(notes);
+    fs::copy(fs::path(TALKSEARCH_SOURCE_DIR) / "data" / "socalpiggies", notes / "socalpiggies",
+             fs::copy_options::recursive);
+    // Twelve talks of one event, each with its own speaker (all of them
+    // level in the speaker facet), in an order unlike their names'.
+    std::string forum = "===========================\nMay 1, 2013 - Facet forum\n"
+                        "===========================\n\n";
+    for (int i = 0; i < 12; ++i) {
+      std::string title = "Talk number " + std::to_string(i) + " on facets";
+      forum += title + "\n" + std::string(title.size(), '=') + "\n\nby " +
+               static_cast<char>('A' + (i * 7) % 12) + ". Speaker\n\n* Counting facets.\n\n";
+    }
+    testing::WriteFile(notes / "forum" / "2013-05-01-forum.rst", forum);
+    IndexOptions options;
+    options.db = dir_.path() / "db";
+    options.roots = {notes};
+    Sync(options);
+    SearchOptions o;
+    o.databases = {options.db.string()};
+    searcher_.emplace(o);
+  }
+
+  SearchResponse Find(const std::string& q, int page = 1, int limit = 10) {
+    SearchRequest r;
+    r.query = q;
+    r.page = page;
+    r.limit = limit;
+    return searcher_->Search(r);
+  }
+
+  testing::TempDir dir_;
+  std::optional<Searcher> searcher_;
+};
+
+TEST_F(TwinsTest, ATalkNotedTwiceIsOneHitOneCountAndOnePlaceInThePages) {
+  SearchResponse all = Find("python programming startup metaclass");
+  ASSERT_EQ(all.hits.size(), 3u);
+  EXPECT_EQ(all.total, 3u);
+  std::set<std::string> talks;
+  for (const Hit& hit : all.hits) talks.insert(hit.talk);
+  EXPECT_EQ(talks.size(), 3u);
+  ASSERT_FALSE(all.facets["event"].empty());
+  EXPECT_EQ(all.facets["event"][0].value, "Socal Python meetup at Dreamhost");
+  EXPECT_EQ(all.facets["event"][0].count, 3u);
+  // One talk a page: the same three, in the same order, ranked 1, 2, 3.
+  for (int page = 1; page <= 3; ++page) {
+    SearchResponse one = Find("python programming startup metaclass", page, 1);
+    ASSERT_EQ(one.hits.size(), 1u) << "page " << page;
+    EXPECT_EQ(one.hits[0].talk, all.hits[static_cast<std::size_t>(page - 1)].talk);
+    EXPECT_EQ(one.hits[0].rank, page);
+    EXPECT_EQ(one.total, 3u);
+  }
+  EXPECT_TRUE(Find("python programming startup metaclass", 4, 1).hits.empty());
+}
+
+TEST_F(TwinsTest, FacetValuesLevelInCountAreInNameOrder) {
+  SearchResponse out = Find("facets");
+  EXPECT_EQ(out.total, 12u);
+  const std::vector<FacetValue>& speakers = out.facets["speaker"];
+  ASSERT_EQ(speakers.size(), 12u);
+  for (std::size_t i = 0; i < speakers.size(); ++i) {
+    EXPECT_EQ(speakers[i].value, std::string(1, static_cast<char>('A' + i)) + ". Speaker");
+    EXPECT_EQ(speakers[i].count, 1u);
+  }
+  ASSERT_EQ(out.facets["event"].size(), 1u);
+  EXPECT_EQ(out.facets["event"][0].value, "Facet forum");
+  EXPECT_EQ(out.facets["event"][0].count, 12u);
+  ASSERT_EQ(out.facets["year"].size(), 1u);
+  EXPECT_EQ(out.facets["year"][0].value, "2013");
 }
 
 }  // namespace

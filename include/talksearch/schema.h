@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,7 @@ namespace talksearch::schema {
 
 // Bump when the meaning of the index changes; a database written with
 // another version is rebuilt by the next indexer run.
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;
 
 // --- Terms -------------------------------------------------------------
 // Free-text prefixes (words, stemmed; searchable by field name).
@@ -46,6 +47,12 @@ inline constexpr Xapian::valueno kYearValue = 3;
 // The same talk noted twice (a note and its rendered twin, two people's
 // notes of one keynote) shares this key; results show it once.
 inline constexpr Xapian::valueno kTalkKeyValue = 4;
+// What the facets of a query count, in 8-byte codes (FacetHash, little
+// endian): the talk key's, the event's, the year's, then each speaker's; an
+// empty value has code 0. Counting these integers over every match is an
+// order of magnitude cheaper than counting the strings (see ARCHITECTURE.md,
+// "Facets"); the strings are read only for the values shown.
+inline constexpr Xapian::valueno kFacetValue = 5;
 inline constexpr char kListSeparator = '\x1f';
 
 // --- Weights (within-document frequency boosts of fields) -----------------
@@ -94,6 +101,49 @@ inline std::string BooleanTerm(std::string_view prefix, std::string_view value) 
     term.resize(cut);
   }
   return term;
+}
+
+// A facet value's code: 64-bit FNV-1a of its bytes, never 0 (0 is "none").
+// Spelled out here, not std::hash, so every build of the indexer and of the
+// query engine agrees.
+inline std::uint64_t FacetHash(std::string_view value) {
+  if (value.empty()) return 0;
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : value) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h == 0 ? 1 : h;
+}
+
+// The kFacetValue of a talk, from the strings of its other values
+// (`speakers` joined by kListSeparator).
+inline std::string FacetCodes(std::string_view talk_key, std::string_view event,
+                              std::string_view year, std::string_view speakers) {
+  std::string out;
+  auto put = [&](std::uint64_t code) {
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((code >> (8 * i)) & 0xff);
+  };
+  put(FacetHash(talk_key));
+  put(FacetHash(event));
+  put(FacetHash(year));
+  std::size_t pos = 0;
+  while (pos < speakers.size()) {
+    std::size_t end = speakers.find(kListSeparator, pos);
+    if (end == std::string_view::npos) end = speakers.size();
+    if (end > pos) put(FacetHash(speakers.substr(pos, end - pos)));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// The i-th code of a kFacetValue.
+inline std::uint64_t FacetCode(std::string_view codes, std::size_t i) {
+  std::uint64_t code = 0;
+  for (int b = 7; b >= 0; --b) {
+    code = (code << 8) | static_cast<unsigned char>(codes[i * 8 + static_cast<std::size_t>(b)]);
+  }
+  return code;
 }
 
 // The sortable date value of an ISO date: "2011-06-06" -> "20110606",
