@@ -54,6 +54,21 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 };
 
+// English words too common to tell talks apart, dropped from the words of a
+// query (not from "phrases", and not when a query has nothing else):
+// "how to write tests" searches for talks about writing tests, not for the
+// 29,000 talks of the x100 corpus that say "how" or "to". Short on purpose:
+// words that can carry meaning in a talk's title ("not", "more", "up",
+// "over") are kept.
+constexpr const char* kEnglishStopwords[] = {
+    "a",     "about", "am",    "an",    "and",   "are",  "as",   "at",    "be",   "been",
+    "but",   "by",    "can",   "could", "did",   "do",   "does", "for",   "from", "had",
+    "has",   "have",  "how",   "i",     "if",    "in",   "into", "is",    "it",   "its",
+    "me",    "my",    "of",    "on",    "or",    "our",  "say",  "said",  "so",   "some",
+    "than",  "that",  "the",   "their", "them",  "then", "there", "these", "they", "this",
+    "those", "to",    "us",    "was",   "we",    "were", "what", "when",  "where", "which",
+    "while", "who",   "whom",  "why",   "will",  "with", "would", "you",   "your"};
+
 // Facet counts: value -> talks.
 using Counts = std::unordered_map<std::string, std::uint32_t>;
 
@@ -388,6 +403,8 @@ struct Searcher::Impl {
   bool any_local = false;
   Xapian::Stem stem;
   Xapian::QueryParser parser;
+  Xapian::SimpleStopper stopper{std::begin(kEnglishStopwords), std::end(kEnglishStopwords)};
+  bool english = false;  // the stopper is for English
   DateRangeProcessor date_range{"date:"};
   DateRangeProcessor bare_range{""};
 
@@ -404,6 +421,7 @@ struct Searcher::Impl {
     }
     for (Shard& shard : shards) Open(shard);
     parser.set_stemmer(stem);
+    english = Xapian::Stem(options.language).get_description() == "Xapian::Stem(english)";
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_OR);
     parser.add_prefix("title", std::string(schema::kTitle));
@@ -517,6 +535,9 @@ struct Searcher::Impl {
   Xapian::Query Parse(const std::string& text, bool* relaxed, std::string* corrected) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query::MatchAll;
     *corrected = Correct(text);
+    // A line of code ("from pyramid.config import Configurator") keeps its
+    // "from", "as" and "if": there they are the words that matter.
+    parser.set_stopper(english && CodeWords(text).empty() ? &stopper : nullptr);
     try {
       return WithCode(parser.parse_query(text, kFlags), text);
     } catch (const Xapian::WildcardError&) {
@@ -546,6 +567,15 @@ struct Searcher::Impl {
   // "os.path") also search the code field, weighted up: whoever types an
   // identifier means the code that holds it, not the word in prose.
   Xapian::Query WithCode(Xapian::Query query, const std::string& text) {
+    std::string code = CodeWords(text);
+    if (code.empty()) return query;
+    Xapian::Query in_code = parser.parse_query(code, 0, std::string(schema::kCode));
+    return Xapian::Query(Xapian::Query::OP_OR, query,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_code, 2.0));
+  }
+
+  // The words of `text` that look like code, space-separated.
+  static std::string CodeWords(const std::string& text) {
     std::string code;
     std::size_t i = 0;
     while (i < text.size()) {
@@ -555,10 +585,7 @@ struct Searcher::Impl {
       if (LooksLikeCode(word)) code += (code.empty() ? "" : " ") + word;
       i = j + 1;
     }
-    if (code.empty()) return query;
-    Xapian::Query in_code = parser.parse_query(code, 0, std::string(schema::kCode));
-    return Xapian::Query(Xapian::Query::OP_OR, query,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_code, 2.0));
+    return code;
   }
 
   static bool LooksLikeCode(const std::string& word) {
