@@ -620,7 +620,7 @@ struct Searcher::Impl {
       std::string word = text.substr(i, j - i);
       std::string lower = Xapian::Unicode::tolower(word);
       bool field = j < text.size() && text[j] == ':';
-      bool known = field || db.term_exists(lower) || db.term_exists("Z" + stem(lower)) ||
+      bool known = field || (english && stopper(lower)) || db.term_exists(lower) || db.term_exists("Z" + stem(lower)) ||
                    lower.size() < 3 || std::isdigit(static_cast<unsigned char>(lower[0]));
       std::string suggestion = known ? "" : db.get_spelling_suggestion(lower);
       if (!suggestion.empty()) changed = true;
