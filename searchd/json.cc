@@ -41,6 +41,7 @@ std::string ToJson(const SearchResponse& r, int indent) {
            {"page", r.page},
            {"limit", r.limit},
            {"took_ms", r.took_ms},
+           {"cached", r.cached},
            {"partial", !r.shards_failed.empty()},
            {"shards_failed", r.shards_failed},
            {"degraded", r.degraded},

@@ -63,7 +63,22 @@ void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Res
   request.from = Param(req, "from").value_or("");
   request.to = Param(req, "to").value_or("");
   WithSearcher(context, [&](Searcher& searcher) {
-    res.set_content(ToJson(searcher.Search(request)), kJson);
+    auto start = std::chrono::steady_clock::now();
+    std::optional<std::string> generation;
+    if (context.cache->enabled()) generation = searcher.Generation();
+    if (std::optional<SearchResponse> kept =
+            generation ? context.cache->Find(*generation, request) : std::nullopt) {
+      kept->cached = true;
+      kept->took_ms = std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start).count();
+      res.set_content(ToJson(*kept), kJson);
+      return;
+    }
+    SearchResponse response = searcher.Search(request);
+    if (generation && response.shards_failed.empty()) {
+      context.cache->Put(*generation, request, response);
+    }
+    res.set_content(ToJson(response), kJson);
   });
 }
 

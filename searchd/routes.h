@@ -12,6 +12,7 @@
 #include <string>
 
 #include "metrics.h"
+#include "response_cache.h"
 #include "searcher_pool.h"
 #include "server.h"
 
@@ -22,6 +23,7 @@ struct ApiContext {
   const ServerOptions* options;
   SearcherPool* pool;
   Metrics* metrics;
+  ResponseCache* cache;
   std::chrono::steady_clock::time_point started;
 };
 

@@ -50,6 +50,11 @@ void AddOptions(CLI::App& app, talksearch::ServerOptions& o, std::string& notes)
       ->capture_default_str();
   app.add_option("--cors-origin", o.cors_origin, "Allow this origin to call the API (CORS)")
       ->envname("TALKSEARCH_CORS_ORIGIN");
+  app.add_option("--cache", o.cache_entries,
+                 "Answers to /search kept for requests that come again (0: none)")
+      ->envname("TALKSEARCH_CACHE")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   app.add_flag("--quiet", o.quiet, "Do not log each request")->envname("TALKSEARCH_QUIET");
   app.add_option("--admin-token", o.admin_token,
                  "Enable POST /reindex for clients sending this bearer token (off by default)")

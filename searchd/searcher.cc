@@ -533,7 +533,10 @@ struct Searcher::Impl {
 
   // Parses the user's query; on a syntax error, again as plain words.
   Xapian::Query Parse(const std::string& text, bool* relaxed, std::string* corrected) {
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query::MatchAll;
+    // Everything: a Query of its own, not a copy of Xapian::Query::MatchAll,
+    // which every worker thread would share (Xapian's reference counts are
+    // not atomic: searchd crashed under concurrent empty queries).
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query(std::string());
     *corrected = Correct(text);
     // A line of code ("from pyramid.config import Configurator") keeps its
     // "from", "as" and "if": there they are the words that matter.
@@ -917,6 +920,20 @@ IndexInfo Searcher::Info() {
     }
     return info;
   });
+}
+
+std::optional<std::string> Searcher::Generation() {
+  std::string out;
+  try {
+    for (const Shard& shard : impl_->shards) {
+      if (shard.remote) return std::nullopt;
+      out += shard.db ? shard.db->get_uuid() + ":" + std::to_string(shard.db->get_revision()) : "-";
+      out += ";";
+    }
+  } catch (const Xapian::Error&) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 bool Searcher::Refresh() {

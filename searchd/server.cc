@@ -91,6 +91,7 @@ struct Server::Impl {
   ServerOptions options;
   std::mutex log_mutex;
   Metrics metrics;
+  ResponseCache cache;
   SearcherPool pool;
   ApiContext context;
   RequestHandler http;
@@ -106,10 +107,11 @@ struct Server::Impl {
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
+        cache(options.cache_entries),
         pool(SearchOptions{options.db, options.shard_timeout_ms, options.shard_retry_ms,
                            options.language, options.base_url},
              options.refresh_interval, [this](const std::string& e) { LogLine("index: " + e); }),
-        context{&options, &pool, &metrics, Clock::now()} {}
+        context{&options, &pool, &metrics, &cache, Clock::now()} {}
 
   void LogLine(const std::string& line) {
     std::lock_guard lock(log_mutex);

@@ -51,6 +51,9 @@ struct ServerOptions {
   std::string base_url;              // hits link to BASE/<path>.html#<anchor>
   bool quiet = false;                // no request log
   std::string cors_origin;           // Access-Control-Allow-Origin; empty: no CORS
+  // Answers to /search kept for requests that come again (response_cache.h);
+  // 0 keeps none.
+  std::size_t cache_entries = 2000;
   ServerLimits limits;
   // How often a worker's Searcher looks for a newer index revision.
   std::chrono::milliseconds refresh_interval{100};

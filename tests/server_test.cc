@@ -547,6 +547,63 @@ TEST(ServerTest, ASlowClientIsCutOffAfterTheReadTimeout) {
 
 // A running server follows the index: a talk committed while it serves is
 // found within a second, and no request fails while the index changes.
+TEST(ServerTest, ARepeatedSearchIsAnsweredFromTheCacheWithTheSameAnswer) {
+  RunningServer s;
+  httplib::Client client = s.Client();
+  const char* target = "/search?q=metaclass&limit=2";
+  json first = json::parse(client.Get(target)->body);
+  json again = json::parse(client.Get(target)->body);
+  EXPECT_FALSE(first["cached"]);
+  EXPECT_TRUE(again["cached"]);
+  for (const char* key : {"query", "total", "hits", "facets", "corrected", "offset", "limit"}) {
+    EXPECT_EQ(first[key], again[key]) << key;
+  }
+  // Another page, filter or sort is another answer.
+  EXPECT_FALSE(json::parse(client.Get("/search?q=metaclass&limit=2&page=2")->body)["cached"]);
+  EXPECT_FALSE(json::parse(client.Get("/search?q=metaclass&limit=2&sort=newest")->body)["cached"]);
+  // A commit makes what was kept unreachable: the next answer is computed
+  // from the new revision.
+  const testing::SampleIndex& sample = s.sample();
+  sample.WriteNote("new/metaclass.rst", "More metaclass magic", "metaclass");
+  ASSERT_EQ(sample.RunIndexer().status, 0);
+  int before = first["total"].get<int>();
+  EXPECT_TRUE(Eventually([&] {
+    json now = json::parse(client.Get(target)->body);
+    return now["total"].get<int>() == before + 1 && !now["cached"].get<bool>();
+  }));
+}
+
+// Every worker answering an empty query at once: each must build its own
+// match-everything query (a shared Xapian::Query::MatchAll's reference count
+// is not atomic, and this crashed searchd in the soak).
+TEST(ServerTest, ConcurrentEmptyQueriesAllAnswer) {
+  ServerOptions options;
+  options.cache_entries = 0;
+  RunningServer s(options);
+  std::atomic<int> ok = 0;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      httplib::Client c = s.Client();
+      for (int i = 0; i < 100; ++i) {
+        auto res = c.Get(i % 2 == 0 ? "/search?q=" : "/stats");
+        if (res && res->status == 200) ++ok;
+      }
+    });
+  }
+  for (std::thread& c : clients) c.join();
+  EXPECT_EQ(ok, 400);
+}
+
+TEST(ServerTest, NoCacheWhenItIsSetToZero) {
+  ServerOptions options;
+  options.cache_entries = 0;
+  RunningServer s(options);
+  httplib::Client client = s.Client();
+  client.Get("/search?q=metaclass");
+  EXPECT_FALSE(json::parse(client.Get("/search?q=metaclass")->body)["cached"]);
+}
+
 TEST(ServerTest, AnswersFromTheLatestCommitWithoutRestart) {
   RunningServer s;
   auto count = [&](httplib::Client& client, const char* target) {

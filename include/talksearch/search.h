@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,9 @@ struct SearchResponse {
   int page = 1, limit = 10;
   int offset = 0;        // (page - 1) * limit
   double took_ms = 0;    // time spent inside the engine
+  // searchd answered from its cache of recent answers (took_ms is then the
+  // time to find it there); the answer is what the index gives now.
+  bool cached = false;
   std::vector<Hit> hits;
   // "event", "year", "speaker" -> values by count, over the whole match set.
   std::map<std::string, std::vector<FacetValue>> facets;
@@ -149,6 +153,10 @@ class Searcher {
   TalkSections Talk(const std::string& id);
 
   IndexInfo Info();
+  // Text that changes whenever what this Searcher answers from changes (a
+  // commit, a rebuild, a shard going down or coming back); nullopt when
+  // that cannot be told, as over remote shards. For caching answers.
+  std::optional<std::string> Generation();
 
   // Reopens the index if a newer revision was committed, marks shards that
   // stopped answering as failed and tries failed shards again (at most every

@@ -1,0 +1,54 @@
+// Answers to /search kept for requests that come again: the same words
+// typed by many people, a shared link, paging back, the page's own request
+// when a result link is followed back. An answer is keyed by the request
+// and by the generation of the index it came from (Searcher::Generation):
+// the first answer kept from a newer generation drops all the others, so a
+// commit costs the answers kept and memory holds only what is current. An
+// index that cannot tell its generation (remote shards) is never cached,
+// nor is a partial answer. Least recently used answers go first. Internal
+// to searchd.
+#ifndef TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
+#define TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
+
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "talksearch/search.h"
+
+namespace talksearch {
+
+class ResponseCache {
+ public:
+  // Keeps at most `capacity` answers; 0 keeps none.
+  explicit ResponseCache(std::size_t capacity) : capacity_(capacity) {}
+
+  bool enabled() const { return capacity_ > 0; }
+
+  // The answer kept for `request` over the index at `generation`, if any.
+  // Thread-safe.
+  std::optional<SearchResponse> Find(const std::string& generation, const SearchRequest& request);
+
+  // Keeps `response`, the answer to `request` over the index at
+  // `generation`. Thread-safe.
+  void Put(const std::string& generation, const SearchRequest& request,
+           const SearchResponse& response);
+
+ private:
+  static std::string Key(const SearchRequest& request);
+
+  using Entry = std::pair<std::string, SearchResponse>;
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::string generation_;  // of every answer kept
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> by_key_;
+};
+
+}  // namespace talksearch
+
+#endif  // TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
