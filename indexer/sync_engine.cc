@@ -107,10 +107,15 @@ std::filesystem::path SyncEngine::DisplayPath(const std::string& path) const {
   return roots_[located->first].dir / located->second;
 }
 
-void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found) {
+void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found,
+                      std::size_t expected) {
   std::vector<WalkEntry> entries;
+  entries.reserve(expected);
   std::vector<WalkSkip> skipped;
   WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
+  // Reserved, not grown: a Found is a few hundred bytes, and at 34,000
+  // notes growing by doubling was a fifth of a no-op sync.
+  found.reserve(found.size() + entries.size());
   // Another shard's notes are not this index's business, nor its skips;
   // but its index notes name the event of the notes beside them.
   for (WalkEntry& entry : entries) {
@@ -129,12 +134,14 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
 
 SyncStats SyncEngine::SyncAll() {
   writer_.SetRoots(roots_text_);
-  std::vector<Found> found;
-  for (std::size_t i = 0; i < roots_.size(); ++i) Walk(i, "", found);
   std::map<std::string, FileState> recorded;
   writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
     recorded.emplace(path, state);
   });
+  std::vector<Found> found;
+  // As many files as last time, most likely (one root: all of them).
+  std::size_t expected = roots_.size() == 1 ? recorded.size() + recorded.size() / 8 : 0;
+  for (std::size_t i = 0; i < roots_.size(); ++i) Walk(i, "", found, expected);
   writer_.ForEachPeerState("", [&](const std::string& path, const FileState& state) {
     peers_recorded_.emplace(path, state);
   });
@@ -221,6 +228,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileSt
   // notes go first; the notes of folders whose index note changed are then
   // parsed again even when their own bytes did not change.
   std::vector<Task> index_tasks, tasks, settled;
+  settled.reserve(found.size());
   for (Found& file : found) {
     if (file.path.size() > kMaxStoredPathBytes) {
       ++stats.skipped;

@@ -74,7 +74,9 @@ class SyncEngine {
   std::filesystem::path DisplayPath(const std::string& path) const;
   // Appends the files below `rel_dir` of root `root` to `found`, and what the
   // walk passed over to walk_skips_ (reported by the next Run).
-  void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found);
+  // `expected`: how many files the walk will likely find (reserved).
+  void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found,
+            std::size_t expected = 0);
   SyncStats Run(std::vector<Found> found, std::map<std::string, FileState> recorded);
   TaskResult Process(const Task& task, DocumentBuilder& builder) const;
   // Parses `tasks` in parallel and writes them in order. The folders of the
