@@ -54,21 +54,6 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
   }
 };
 
-// English words too common to tell talks apart, dropped from the words of a
-// query (not from "phrases", and not when a query has nothing else):
-// "how to write tests" searches for talks about writing tests, not for the
-// 29,000 talks of the x100 corpus that say "how" or "to". Short on purpose:
-// words that can carry meaning in a talk's title ("not", "more", "up",
-// "over") are kept.
-constexpr const char* kEnglishStopwords[] = {
-    "a",     "about", "am",    "an",    "and",   "are",  "as",   "at",    "be",   "been",
-    "but",   "by",    "can",   "could", "did",   "do",   "does", "for",   "from", "had",
-    "has",   "have",  "how",   "i",     "if",    "in",   "into", "is",    "it",   "its",
-    "me",    "my",    "of",    "on",    "or",    "our",  "say",  "said",  "so",   "some",
-    "than",  "that",  "the",   "their", "them",  "then", "there", "these", "they", "this",
-    "those", "to",    "us",    "was",   "we",    "were", "what", "when",  "where", "which",
-    "while", "who",   "whom",  "why",   "will",  "with", "would", "you",   "your"};
-
 // Facet counts: value -> talks.
 using Counts = std::unordered_map<std::string, std::uint32_t>;
 
@@ -403,8 +388,6 @@ struct Searcher::Impl {
   bool any_local = false;
   Xapian::Stem stem;
   Xapian::QueryParser parser;
-  Xapian::SimpleStopper stopper{std::begin(kEnglishStopwords), std::end(kEnglishStopwords)};
-  bool english = false;  // the stopper is for English
   DateRangeProcessor date_range{"date:"};
   DateRangeProcessor bare_range{""};
 
@@ -421,7 +404,6 @@ struct Searcher::Impl {
     }
     for (Shard& shard : shards) Open(shard);
     parser.set_stemmer(stem);
-    english = Xapian::Stem(options.language).get_description() == "Xapian::Stem(english)";
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_OR);
     parser.add_prefix("title", std::string(schema::kTitle));
@@ -538,9 +520,6 @@ struct Searcher::Impl {
     // not atomic: searchd crashed under concurrent empty queries).
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return Xapian::Query(std::string());
     *corrected = Correct(text);
-    // A line of code ("from pyramid.config import Configurator") keeps its
-    // "from", "as" and "if": there they are the words that matter.
-    parser.set_stopper(english && CodeWords(text).empty() ? &stopper : nullptr);
     try {
       return WithCode(parser.parse_query(text, kFlags), text);
     } catch (const Xapian::WildcardError&) {
@@ -623,7 +602,7 @@ struct Searcher::Impl {
       std::string word = text.substr(i, j - i);
       std::string lower = Xapian::Unicode::tolower(word);
       bool field = j < text.size() && text[j] == ':';
-      bool known = field || (english && stopper(lower)) || db.term_exists(lower) || db.term_exists("Z" + stem(lower)) ||
+      bool known = field || db.term_exists(lower) || db.term_exists("Z" + stem(lower)) ||
                    lower.size() < 3 || std::isdigit(static_cast<unsigned char>(lower[0]));
       std::string suggestion = known ? "" : db.get_spelling_suggestion(lower);
       if (!suggestion.empty()) changed = true;

@@ -111,22 +111,6 @@ TEST_F(SearchTest, CorrectsSpelling) {
   EXPECT_EQ(deco.corrected, "decorators");
 }
 
-TEST_F(SearchTest, CommonWordsAreDroppedButNotFromPhrasesCodeOrAQueryOfNothingElse) {
-  // "how" and "the" are in most notes: dropped, they do not widen the match.
-  EXPECT_EQ(Find("how the decorators").total, Find("decorators").total);
-  EXPECT_EQ(Top(Find("how the decorators")), Top(Find("decorators")));
-  // A query of nothing but common words still searches them.
-  EXPECT_GT(Find("the").total, 0u);
-  // Nor taken for misspellings of words the notes hold.
-  EXPECT_EQ(Find("how the decorators").corrected, "");
-  // In a phrase they count.
-  SearchResponse phrase = Find("\"behind the curtain\"");
-  EXPECT_FALSE(phrase.relaxed);
-  EXPECT_EQ(Top(phrase), "Metaclasses: Look behind the curtain");
-  // A query that holds code keeps them.
-  EXPECT_GT(Find("monkey.patch_all if").total, Find("monkey.patch_all").total);
-}
-
 TEST_F(SearchTest, CountsFacetsOverTheWholeMatchSetAndFilters) {
   SearchRequest r;
   r.limit = 1;
