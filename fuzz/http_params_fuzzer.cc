@@ -34,6 +34,8 @@ struct State {
   talksearch::ServerOptions options;
   std::unique_ptr<talksearch::SearcherPool> pool;
   talksearch::Metrics metrics;
+  // Small, so that inputs go both through the answer cache and past it.
+  talksearch::ResponseCache cache{64};
   std::unique_ptr<talksearch::ApiContext> context;
 };
 
@@ -69,7 +71,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                                 state->options.base_url},
       std::chrono::milliseconds(100));
   state->context = std::make_unique<talksearch::ApiContext>(talksearch::ApiContext{
-      &state->options, state->pool.get(), &state->metrics, std::chrono::steady_clock::now()});
+      &state->options, state->pool.get(), &state->metrics, &state->cache,
+      std::chrono::steady_clock::now()});
   return 0;
 }
 
