@@ -12,9 +12,8 @@ std::string ResponseCache::Key(const SearchRequest& r) {
 }
 
 std::optional<SearchResponse> ResponseCache::Find(const std::string& generation,
-                                                  const SearchRequest& request) {
+                                                  const std::string& key) {
   if (capacity_ == 0) return std::nullopt;
-  std::string key = Key(request);
   std::lock_guard lock(mutex_);
   if (generation != generation_) return std::nullopt;
   auto found = by_key_.find(key);
@@ -23,10 +22,9 @@ std::optional<SearchResponse> ResponseCache::Find(const std::string& generation,
   return found->second->second;
 }
 
-void ResponseCache::Put(const std::string& generation, const SearchRequest& request,
+void ResponseCache::Put(const std::string& generation, const std::string& key,
                         const SearchResponse& response) {
   if (capacity_ == 0) return;
-  std::string key = Key(request);
   std::lock_guard lock(mutex_);
   if (generation != generation_) {
     // A newer index (or, for a moment after a commit, a worker not yet

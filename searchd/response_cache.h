@@ -29,18 +29,18 @@ class ResponseCache {
 
   bool enabled() const { return capacity_ > 0; }
 
-  // The answer kept for `request` over the index at `generation`, if any.
-  // Thread-safe.
-  std::optional<SearchResponse> Find(const std::string& generation, const SearchRequest& request);
-
-  // Keeps `response`, the answer to `request` over the index at
-  // `generation`. Thread-safe.
-  void Put(const std::string& generation, const SearchRequest& request,
-           const SearchResponse& response);
-
- private:
+  // The key of a request: everything in it that shapes the answer.
   static std::string Key(const SearchRequest& request);
 
+  // The answer kept under `key` over the index at `generation`, if any.
+  // Thread-safe.
+  std::optional<SearchResponse> Find(const std::string& generation, const std::string& key);
+
+  // Keeps `response` under `key`, computed over the index at `generation`.
+  // Thread-safe.
+  void Put(const std::string& generation, const std::string& key, const SearchResponse& response);
+
+ private:
   using Entry = std::pair<std::string, SearchResponse>;
   std::size_t capacity_;
   std::mutex mutex_;

@@ -66,8 +66,9 @@ void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Res
     auto start = std::chrono::steady_clock::now();
     std::optional<std::string> generation;
     if (context.cache->enabled()) generation = searcher.Generation();
+    std::string key = generation ? ResponseCache::Key(request) : "";
     if (std::optional<SearchResponse> kept =
-            generation ? context.cache->Find(*generation, request) : std::nullopt) {
+            generation ? context.cache->Find(*generation, key) : std::nullopt) {
       kept->cached = true;
       kept->took_ms = std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start).count();
@@ -76,7 +77,7 @@ void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Res
     }
     SearchResponse response = searcher.Search(request);
     if (generation && response.shards_failed.empty()) {
-      context.cache->Put(*generation, request, response);
+      context.cache->Put(*generation, key, response);
     }
     res.set_content(ToJson(response), kJson);
   });

@@ -63,13 +63,7 @@ void Count(Counts& counts, std::string value, std::uint32_t n = 1) {
 
 // Each speaker of a speakers value (joined by kListSeparator), `n` times.
 void CountSpeakers(Counts& counts, const std::string& value, std::uint32_t n = 1) {
-  std::size_t pos = 0;
-  while (pos < value.size()) {
-    std::size_t end = value.find(schema::kListSeparator, pos);
-    if (end == std::string::npos) end = value.size();
-    Count(counts, value.substr(pos, end - pos), n);
-    pos = end + 1;
-  }
+  for (std::string_view speaker : schema::SplitList(value)) Count(counts, std::string(speaker), n);
 }
 
 // The n most frequent values, most frequent first, then by value.
@@ -124,26 +118,22 @@ class CodeCounts {
   }
 
   bool Contains(std::uint64_t code) const {
-    if (slots_.empty()) return false;
-    std::size_t mask = slots_.size() - 1;
-    std::size_t i = static_cast<std::size_t>((code * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
-    while (slots_[i].code != 0) {
-      if (slots_[i].code == code) return true;
-      i = (i + 1) & mask;
-    }
-    return false;
+    return !slots_.empty() && slots_[Probe(code)].code == code;
   }
 
   std::size_t size() const { return size_; }
   const std::vector<Slot>& slots() const { return slots_; }
 
  private:
-  Slot& Find(std::uint64_t code) {
+  // The slot of `code`, or the empty one where it would go.
+  std::size_t Probe(std::uint64_t code) const {
     std::size_t mask = slots_.size() - 1;
     std::size_t i = static_cast<std::size_t>((code * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
     while (slots_[i].code != 0 && slots_[i].code != code) i = (i + 1) & mask;
-    return slots_[i];
+    return i;
   }
+
+  Slot& Find(std::uint64_t code) { return slots_[Probe(code)]; }
 
   void Grow() {
     std::vector<Slot> old = std::move(slots_);
@@ -164,10 +154,6 @@ std::uint64_t TalkCode(const Xapian::Document& doc) {
   return schema::FacetHash(doc.get_value(schema::kTalkKeyValue));  // an index from before it
 }
 
-// Counts the events, years and speakers of the whole match set, each talk
-// once (a talk noted twice shares its talk key, as the results collapse it),
-// by their codes; a value's string is read only the first time its code is
-// met.
 // The value a facet code stands for. A code is the hash of its value, so
 // what is remembered never goes stale; it is kept from query to query, and
 // once the index's values are known a query reads none of their strings.
@@ -179,6 +165,10 @@ struct FacetTables {
   FacetNames names;
 };
 
+// Counts the events, years and speakers of the whole match set, each talk
+// once (a talk noted twice shares its talk key, as the results collapse it),
+// by their codes; a value's string is read only the first time its code is
+// met.
 class FacetSpy : public Xapian::MatchSpy {
  public:
   // Counts into `tables`, emptied first (they outlive the spy, so that their
@@ -220,15 +210,10 @@ class FacetSpy : public Xapian::MatchSpy {
     }
     if (unnamed) {
       std::string speakers = doc.get_value(schema::kSpeakersValue);
-      std::size_t pos = 0;
-      while (pos < speakers.size()) {
-        std::size_t end = speakers.find(schema::kListSeparator, pos);
-        if (end == std::string::npos) end = speakers.size();
-        std::string one = speakers.substr(pos, end - pos);
-        std::uint64_t code = schema::FacetHash(one);
-        names_.try_emplace(code, one);
-        if (code != 0) named_.Add(code);
-        pos = end + 1;
+      for (std::string_view speaker : schema::SplitList(speakers)) {
+        std::uint64_t code = schema::FacetHash(speaker);
+        names_.try_emplace(code, speaker);
+        named_.Add(code);
       }
     }
   }

@@ -166,13 +166,8 @@ std::string Display(const Xapian::Database& db, const std::string& term, Xapian:
   Xapian::PostingIterator p = db.postlist_begin(term);
   if (p == db.postlist_end(term)) return lower;
   std::string value = db.get_document(*p).get_value(slot);
-  std::size_t pos = 0;
-  while (pos <= value.size()) {
-    std::size_t end = value.find(schema::kListSeparator, pos);
-    if (end == std::string::npos) end = value.size();
-    std::string one = value.substr(pos, end - pos);
-    if (schema::BooleanTerm("", one) == lower) return one;
-    pos = end + 1;
+  for (std::string_view one : schema::SplitList(value)) {
+    if (schema::BooleanTerm("", one) == lower) return std::string(one);
   }
   return lower;
 }

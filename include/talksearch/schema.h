@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace talksearch::schema {
 
@@ -103,6 +104,20 @@ inline std::string BooleanTerm(std::string_view prefix, std::string_view value) 
   return term;
 }
 
+// The items of a list value (kSpeakersValue: joined by kListSeparator),
+// empty ones left out.
+inline std::vector<std::string_view> SplitList(std::string_view list) {
+  std::vector<std::string_view> items;
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    std::size_t end = list.find(kListSeparator, pos);
+    if (end == std::string_view::npos) end = list.size();
+    if (end > pos) items.push_back(list.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return items;
+}
+
 // A facet value's code: 64-bit FNV-1a of its bytes, never 0 (0 is "none").
 // Spelled out here, not std::hash, so every build of the indexer and of the
 // query engine agrees.
@@ -127,13 +142,7 @@ inline std::string FacetCodes(std::string_view talk_key, std::string_view event,
   put(FacetHash(talk_key));
   put(FacetHash(event));
   put(FacetHash(year));
-  std::size_t pos = 0;
-  while (pos < speakers.size()) {
-    std::size_t end = speakers.find(kListSeparator, pos);
-    if (end == std::string_view::npos) end = speakers.size();
-    if (end > pos) put(FacetHash(speakers.substr(pos, end - pos)));
-    pos = end + 1;
-  }
+  for (std::string_view speaker : SplitList(speakers)) put(FacetHash(speaker));
   return out;
 }
 
