@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "facets.h"
 #include "snippets.h"
 #include "talksearch/errors.h"
 #include "talksearch/record.h"
@@ -52,261 +53,6 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     if (lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
   }
-};
-
-// Facet counts: value -> talks.
-using Counts = std::unordered_map<std::string, std::uint32_t>;
-
-void Count(Counts& counts, std::string value, std::uint32_t n = 1) {
-  if (!value.empty()) counts[std::move(value)] += n;
-}
-
-// Each speaker of a speakers value (joined by kListSeparator), `n` times.
-void CountSpeakers(Counts& counts, const std::string& value, std::uint32_t n = 1) {
-  for (std::string_view speaker : schema::SplitList(value)) Count(counts, std::string(speaker), n);
-}
-
-// The n most frequent values, most frequent first, then by value.
-std::vector<FacetValue> Top(const Counts& counts, std::size_t n) {
-  std::vector<FacetValue> values;
-  for (const auto& [value, count] : counts) values.push_back({value, count});
-  auto order = [](const FacetValue& a, const FacetValue& b) {
-    return a.count != b.count ? a.count > b.count : a.value < b.value;
-  };
-  std::size_t keep = std::min(n, values.size());
-  std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(keep),
-                    values.end(), order);
-  values.resize(keep);
-  return values;
-}
-
-void FillFacets(const Counts& events, const Counts& years, const Counts& speakers,
-                std::map<std::string, std::vector<FacetValue>>& facets) {
-  facets["event"] = Top(events, 20);
-  facets["year"] = Top(years, 30);
-  facets["speaker"] = Top(speakers, 20);
-}
-
-// Counts of 64-bit codes (schema::FacetHash; never 0) in one open-addressed
-// table: a match spy adds to it for each of tens of thousands of matches,
-// where a node-based map would allocate for each new value.
-class CodeCounts {
- public:
-  struct Slot {
-    std::uint64_t code = 0;
-    std::uint32_t count = 0;
-  };
-
-  // Adds one to `code`'s count; true when the code is new.
-  bool Add(std::uint64_t code) {
-    if ((size_ + 1) * 2 > slots_.size()) Grow();
-    Slot& slot = Find(code);
-    if (slot.code == 0) {
-      slot = {code, 1};
-      ++size_;
-      return true;
-    }
-    ++slot.count;
-    return false;
-  }
-
-  // Empties the table, keeping its memory: the next query's counts go into
-  // pages already mapped, not freshly faulted in.
-  void Clear() {
-    if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Slot{});
-    size_ = 0;
-  }
-
-  bool Contains(std::uint64_t code) const {
-    return !slots_.empty() && slots_[Probe(code)].code == code;
-  }
-
-  std::size_t size() const { return size_; }
-  const std::vector<Slot>& slots() const { return slots_; }
-
- private:
-  // The slot of `code`, or the empty one where it would go.
-  std::size_t Probe(std::uint64_t code) const {
-    std::size_t mask = slots_.size() - 1;
-    std::size_t i = static_cast<std::size_t>((code * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
-    while (slots_[i].code != 0 && slots_[i].code != code) i = (i + 1) & mask;
-    return i;
-  }
-
-  Slot& Find(std::uint64_t code) { return slots_[Probe(code)]; }
-
-  void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
-    for (const Slot& slot : old) {
-      if (slot.code != 0) Find(slot.code) = slot;
-    }
-  }
-
-  std::vector<Slot> slots_;
-  std::size_t size_ = 0;
-};
-
-// The code of the talk a document notes (schema::kFacetValue's first).
-std::uint64_t TalkCode(const Xapian::Document& doc) {
-  std::string codes = doc.get_value(schema::kFacetValue);
-  if (codes.size() >= 8) return schema::FacetCode(codes, 0);
-  return schema::FacetHash(doc.get_value(schema::kTalkKeyValue));  // an index from before it
-}
-
-// The value a facet code stands for. A code is the hash of its value, so
-// what is remembered never goes stale; it is kept from query to query, and
-// once the index's values are known a query reads none of their strings.
-using FacetNames = std::unordered_map<std::uint64_t, std::string>;
-
-struct FacetTables {
-  CodeCounts talks, events, years, speakers;
-  CodeCounts named;  // the codes in `names`: a lookup here costs no pointer chase
-  FacetNames names;
-};
-
-// Counts the events, years and speakers of the whole match set, each talk
-// once (a talk noted twice shares its talk key, as the results collapse it),
-// by their codes; a value's string is read only the first time its code is
-// met.
-class FacetSpy : public Xapian::MatchSpy {
- public:
-  // Counts into `tables`, emptied first (they outlive the spy, so that their
-  // memory is reused from query to query).
-  explicit FacetSpy(FacetTables& tables)
-      : talks_(tables.talks), events_(tables.events), years_(tables.years),
-        speakers_(tables.speakers), named_(tables.named), names_(tables.names) {
-    for (CodeCounts* t : {&talks_, &events_, &years_, &speakers_}) t->Clear();
-    if (names_.size() > kMaxNames) {  // values long gone from the index
-      names_.clear();
-      named_.Clear();
-    }
-  }
-
-  void operator()(const Xapian::Document& doc, double) override {
-    std::string codes = doc.get_value(schema::kFacetValue);
-    if (codes.size() < 24) {  // an index written before kFacetValue
-      codes = schema::FacetCodes(doc.get_value(schema::kTalkKeyValue),
-                                 doc.get_value(schema::kEventValue),
-                                 doc.get_value(schema::kYearValue),
-                                 doc.get_value(schema::kSpeakersValue));
-    }
-    if (!talks_.Add(schema::FacetCode(codes, 0))) return;
-    std::uint64_t event = schema::FacetCode(codes, 1), year = schema::FacetCode(codes, 2);
-    // A code is marked named only once its name is kept: reading the value
-    // can throw (DatabaseModifiedError), and the query is then run again.
-    if (event != 0 && events_.Add(event) && !named_.Contains(event)) {
-      names_.emplace(event, doc.get_value(schema::kEventValue));
-      named_.Add(event);
-    }
-    if (year != 0 && years_.Add(year) && !named_.Contains(year)) {
-      names_.emplace(year, doc.get_value(schema::kYearValue));
-      named_.Add(year);
-    }
-    bool unnamed = false;
-    for (std::size_t i = 3; i < codes.size() / 8; ++i) {
-      std::uint64_t speaker = schema::FacetCode(codes, i);
-      unnamed = (speakers_.Add(speaker) && !named_.Contains(speaker)) || unnamed;
-    }
-    if (unnamed) {
-      std::string speakers = doc.get_value(schema::kSpeakersValue);
-      for (std::string_view speaker : schema::SplitList(speakers)) {
-        std::uint64_t code = schema::FacetHash(speaker);
-        names_.try_emplace(code, speaker);
-        named_.Add(code);
-      }
-    }
-  }
-
-  // Fills `facets`; returns the number of talks matched.
-  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
-    facets["event"] = Top(events_, 20);
-    facets["year"] = Top(years_, 30);
-    facets["speaker"] = Top(speakers_, 20);
-    return static_cast<std::uint32_t>(talks_.size());
-  }
-
- private:
-  static constexpr std::size_t kMaxNames = 1'000'000;
-
-  // The n most frequent values, most frequent first, then by name. Only the
-  // values that can make the cut are sorted by name: those above the n-th
-  // count, and those level with it, up to a thousand of them (past that,
-  // ties at the cut are taken by code, not by name).
-  std::vector<FacetValue> Top(const CodeCounts& counts, std::size_t n) const {
-    using Slot = CodeCounts::Slot;
-    std::vector<const Slot*> candidates;
-    candidates.reserve(counts.size());
-    for (const Slot& slot : counts.slots()) {
-      if (slot.code != 0) candidates.push_back(&slot);
-    }
-    auto by_count = [](const Slot* a, const Slot* b) {
-      return a->count != b->count ? a->count > b->count : a->code < b->code;
-    };
-    if (candidates.size() > n) {
-      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n - 1),
-                       candidates.end(), by_count);
-      std::uint32_t cut = candidates[n - 1]->count;
-      std::erase_if(candidates, [&](const Slot* s) { return s->count < cut; });
-      std::size_t keep = n + 1000;
-      if (candidates.size() > keep) {
-        std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
-                          candidates.end(), by_count);
-        candidates.resize(keep);
-      }
-    }
-    std::vector<FacetValue> values;
-    values.reserve(candidates.size());
-    for (const Slot* slot : candidates) {
-      auto name = names_.find(slot->code);  // always there: named when first counted
-      if (name != names_.end()) values.push_back({name->second, slot->count});
-    }
-    auto order = [](const FacetValue& a, const FacetValue& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    };
-    std::sort(values.begin(), values.end(), order);
-    if (values.size() > n) values.resize(n);
-    return values;
-  }
-
-  CodeCounts &talks_, &events_, &years_, &speakers_, &named_;
-  FacetNames& names_;
-};
-
-// The facets over remote shards. xapian-tcpsrv runs only the match spies it
-// knows, Xapian's own ValueCountMatchSpy among them, so FacetSpy cannot run
-// there: these count values per document, and a talk noted twice (in two
-// documents) is counted twice. The response says so ("degraded").
-class ValueFacets {
- public:
-  void AddTo(Xapian::Enquire& enquire) {
-    enquire.add_matchspy(&events_);
-    enquire.add_matchspy(&years_);
-    enquire.add_matchspy(&speakers_);
-    enquire.add_matchspy(&talks_);
-  }
-
-  // Fills `facets`; returns the number of talks matched (distinct talk keys).
-  std::uint32_t Fill(std::map<std::string, std::vector<FacetValue>>& facets) const {
-    Counts events, years, speakers;
-    for (auto it = events_.values_begin(); it != events_.values_end(); ++it) {
-      Count(events, *it, it.get_termfreq());
-    }
-    for (auto it = years_.values_begin(); it != years_.values_end(); ++it) {
-      Count(years, *it, it.get_termfreq());
-    }
-    for (auto it = speakers_.values_begin(); it != speakers_.values_end(); ++it) {
-      CountSpeakers(speakers, *it, it.get_termfreq());
-    }
-    FillFacets(events, years, speakers, facets);
-    std::uint32_t talks = 0;
-    for (auto it = talks_.values_begin(); it != talks_.values_end(); ++it) ++talks;
-    return talks;
-  }
-
- private:
-  Xapian::ValueCountMatchSpy events_{schema::kEventValue}, years_{schema::kYearValue},
-      speakers_{schema::kSpeakersValue}, talks_{schema::kTalkKeyValue};
 };
 
 void Validate(const SearchRequest& r) {
@@ -716,12 +462,24 @@ struct Searcher::Impl {
       enquire.set_sort_by_relevance_then_value(schema::kTalkKeyValue, false);
     }
     // A remote shard runs only the match spies xapian-tcpsrv knows.
-    FacetSpy facets(facet_tables);
     ValueFacets value_facets;
+    std::shared_ptr<const FacetTable> table;
+    std::optional<TableFacetSpy> table_facets;
+    std::optional<FacetSpy> spy_facets;
     if (r.facets && any_remote) {
       value_facets.AddTo(enquire);
     } else if (r.facets) {
-      enquire.add_matchspy(&facets);
+      // Over several databases a spy is given each document with its id in
+      // its own database, not in the whole: a table is for one database.
+      std::optional<std::string> generation = GenerationKey();
+      if (generation && db.size() == 1) {
+        table = FacetTables::Get(db, *generation, options.facet_table_after);
+      }
+      if (table) {
+        enquire.add_matchspy(&table_facets.emplace(*table, table_state));
+      } else {
+        enquire.add_matchspy(&spy_facets.emplace(spy_tables));
+      }
     }
     auto first = static_cast<Xapian::doccount>((r.page - 1) * r.limit);
     auto limit = static_cast<Xapian::doccount>(r.limit);
@@ -758,12 +516,28 @@ struct Searcher::Impl {
       // Xapian's estimate after collapsing depends on the order documents
       // were met in, and so on the shards.
       out.total = out.total_min = out.total_max =
-          any_remote ? value_facets.Fill(out.facets) : facets.Fill(out.facets);
+          any_remote  ? value_facets.Fill(out.facets)
+          : table     ? table_facets->Fill(out.facets)
+                      : spy_facets->Fill(out.facets);
     }
     return page;
   }
 
-  FacetTables facet_tables;
+  // The facet counters' memory, kept from query to query.
+  FacetSpyTables spy_tables;
+  TableFacetSpy::State table_state;
+
+  // Each shard's uuid and revision: what the index holds, exactly. None
+  // over remote shards (whose revisions are not theirs to promise).
+  std::optional<std::string> GenerationKey() const {
+    std::string out;
+    for (const Shard& shard : shards) {
+      if (shard.remote) return std::nullopt;
+      out += shard.db ? shard.db->get_uuid() + ":" + std::to_string(shard.db->get_revision()) : "-";
+      out += ";";
+    }
+    return out;
+  }
 
   Xapian::docid FindId(const std::string& id) {
     std::size_t hash = id.rfind('#');
@@ -780,6 +554,17 @@ struct Searcher::Impl {
       throw NotFound("no talk has the id '" + id + "'");
     }
     return *p;
+  }
+
+  // Moves to the newest revision. A writer committing meanwhile can make
+  // reopening itself fail: the next attempt then meets the same error and
+  // counts as another try.
+  void Reopen() {
+    try {
+      db.reopen();
+    } catch (const Xapian::DatabaseModifiedError&) {
+    } catch (const Xapian::DatabaseOpeningError&) {
+    }
   }
 
   // Runs `f`, reopening the database and trying again when a writer has
@@ -802,7 +587,7 @@ struct Searcher::Impl {
         if (++attempt > kMaxRetries) {
           throw IndexError("the index keeps changing under the search; try again");
         }
-        db.reopen();
+        Reopen();
       } catch (const Xapian::NetworkError& e) {
         // Each round leaves out at least one shard or gives up.
         if (++lost > static_cast<int>(shards.size())) {
@@ -911,17 +696,11 @@ IndexInfo Searcher::Info() {
 }
 
 std::optional<std::string> Searcher::Generation() {
-  std::string out;
   try {
-    for (const Shard& shard : impl_->shards) {
-      if (shard.remote) return std::nullopt;
-      out += shard.db ? shard.db->get_uuid() + ":" + std::to_string(shard.db->get_revision()) : "-";
-      out += ";";
-    }
+    return impl_->GenerationKey();
   } catch (const Xapian::Error&) {
     return std::nullopt;
   }
-  return out;
 }
 
 bool Searcher::Refresh() {

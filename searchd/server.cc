@@ -220,8 +220,10 @@ void Server::Impl::Answer(const Route& route, const httplib::Request& req, httpl
     route.handler(context, req, res);
   } catch (...) {
     bool internal = false;
-    SetErrorFor(std::current_exception(), res, &internal);
-    if (internal) {
+    int status = SetErrorFor(std::current_exception(), res, &internal);
+    if (status >= 500) {
+      // Logged even with --quiet: the operator wants to know why (for a
+      // 503, the answer's message; for a 500, the exception's).
       std::string what = "unknown exception";
       try {
         throw;
@@ -229,7 +231,8 @@ void Server::Impl::Answer(const Route& route, const httplib::Request& req, httpl
         what = e.what();
       } catch (...) {
       }
-      LogLine("error: " + std::string(route.path) + ": " + ForLog(what, 500));
+      LogLine("error: " + std::to_string(status) + " " + std::string(route.path) + ": " +
+              ForLog(what, 500));
     }
   }
 }

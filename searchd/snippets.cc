@@ -58,6 +58,20 @@ std::string Snip(const Xapian::MSet& mset, const std::string& text, const Xapian
                       "…");
 }
 
+// The first words of `text`, about a snippet long, escaped. (A snippet of
+// text holding no match is some window of it, not necessarily the first:
+// the text is cut to fit one.)
+std::string Opening(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stem) {
+  if (text.size() <= kSnippetLength) return Snip(mset, text, stem, false);
+  std::size_t cut = text.rfind(' ', kSnippetLength);
+  if (cut == std::string::npos || cut == 0) {
+    cut = kSnippetLength;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  }
+  std::string out = Snip(mset, text.substr(0, cut), stem, false);
+  return out.ends_with("…") ? out : out + "…";
+}
+
 class CachingStemImplementation : public Xapian::StemImplementation {
  public:
   explicit CachingStemImplementation(const std::string& language) : stem_(language) {}
@@ -112,12 +126,14 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
       best_from = !text.empty() ? From::kText : !code.empty() ? From::kCode : From::kOpening;
     }
   }
-  if (best_score.distinct > 0) {
+  if (best_score.distinct > 0 && best_from == From::kOpening) {
+    // The title matched, not the text: the section's opening words.
+    best.snippet = Opening(mset, record.sections[best.index].text, stem);
+  } else if (best_score.distinct > 0) {
     // The shown snippet, made once, with the background model (it prefers
     // windows with rarer words among those holding the matches).
     const SectionRecord& s = record.sections[best.index];
-    best.snippet = Snip(mset, best_from == From::kCode ? s.code : s.text, stem,
-                        best_from != From::kOpening, shown);
+    best.snippet = Snip(mset, best_from == From::kCode ? s.code : s.text, stem, true, shown);
   }
   if (best_score.distinct == 0) {
     // Nothing matched in the text (a title, speaker or event match): the
@@ -125,7 +141,7 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     best.index = 0;
     for (const SectionRecord& s : record.sections) {
       if (!s.text.empty()) {
-        best.snippet = Snip(mset, s.text, stem, false, shown);
+        best.snippet = Opening(mset, s.text, stem);
         break;
       }
     }

@@ -135,6 +135,42 @@ TEST_F(SearchTest, CountsFacetsOverTheWholeMatchSetAndFilters) {
   EXPECT_EQ(Find("", two_speakers).total, 0u);
 }
 
+// Facets are counted two ways: from each match's codes in the index (the
+// first query at a revision) and from a table of the revision's facets held
+// in memory (later ones). Both give the same counts, in the same order.
+TEST_F(SearchTest, FacetsFromTheIndexAndFromTheTableAgree) {
+  SearchOptions from_index, from_table;
+  from_index.databases = from_table.databases = {(dir_->path() / "db").string()};
+  from_index.facet_table_after = 0;
+  from_table.facet_table_after = 1;
+  Searcher reads(from_index), table(from_table);
+  std::vector<SearchRequest> requests;
+  for (const char* q : {"", "python", "talk", "metaclass OR django", "speaker:litwin", "zzzz"}) {
+    SearchRequest r;
+    r.query = q;
+    requests.push_back(r);
+    r.years = {"2011"};
+    requests.push_back(r);
+    r.years.clear();
+    r.events = {"Socal Python meetup at Dreamhost"};
+    r.page = 2;
+    r.limit = 1;
+    requests.push_back(r);
+  }
+  for (const SearchRequest& r : requests) {
+    SearchResponse a = reads.Search(r), b = table.Search(r);
+    EXPECT_EQ(a.total, b.total) << r.query;
+    for (const char* facet : {"event", "year", "speaker"}) {
+      ASSERT_EQ(a.facets[facet].size(), b.facets[facet].size()) << r.query << " " << facet;
+      for (std::size_t i = 0; i < a.facets[facet].size(); ++i) {
+        EXPECT_EQ(a.facets[facet][i].value, b.facets[facet][i].value) << r.query;
+        EXPECT_EQ(a.facets[facet][i].count, b.facets[facet][i].count) << r.query;
+      }
+    }
+  }
+  EXPECT_GT(table.Search(SearchRequest{}).facets["speaker"].size(), 3u);
+}
+
 TEST_F(SearchTest, FiltersAndSortsByDate) {
   EXPECT_EQ(Find("2012..2012").total, Find("year:2012").total);
   SearchRequest range;
@@ -298,6 +334,27 @@ TEST_F(TwinsTest, ATalkNotedTwiceIsOneHitOneCountAndOnePlaceInThePages) {
     EXPECT_EQ(one.total, 3u);
   }
   EXPECT_TRUE(Find("python programming startup metaclass", 4, 1).hits.empty());
+}
+
+// The table of facets belongs to one revision of the index: after a commit
+// the counts are the new revision's.
+TEST_F(TwinsTest, FacetTableFollowsTheIndex) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Find("facets").facets["event"][0].count, 12u);
+  testing::WriteFile(dir_.path() / "notes" / "forum" / "2013-05-02-more.rst",
+                     "===========================\nMay 2, 2013 - Facet forum\n"
+                     "===========================\n\nOne more on facets\n"
+                     "==================\n\nby Z. Speaker\n\n* Counting facets.\n");
+  IndexOptions options;
+  options.db = dir_.path() / "db";
+  options.roots = {dir_.path() / "notes"};
+  Sync(options);
+  searcher_->Refresh();
+  for (int i = 0; i < 3; ++i) {
+    SearchResponse out = Find("facets");
+    EXPECT_EQ(out.total, 13u);
+    ASSERT_FALSE(out.facets["speaker"].empty());
+    EXPECT_EQ(out.facets["speaker"].back().value, "Z. Speaker");
+  }
 }
 
 TEST_F(TwinsTest, FacetValuesLevelInCountAreInNameOrder) {

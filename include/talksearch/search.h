@@ -34,6 +34,12 @@ struct SearchOptions {
   int shard_retry_ms = 2000;
   std::string language = "english";  // stemming; must match the indexer's
   std::string base_url;              // hits get url = base_url/<path>.html#<anchor>
+  // Facets are counted from a table of every talk's facets held in memory,
+  // made once per index revision (and shared by the process's Searchers)
+  // when a query at that revision is the facet_table_after-th, so that a
+  // one-shot search does not pay for it. Until then, and always with 0,
+  // each match's facets are read from the index.
+  int facet_table_after = 2;
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
