@@ -133,6 +133,9 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
 }
 
 SyncStats SyncEngine::SyncAll() {
+  // The run's time includes reading the recorded states and the walk: on a
+  // run with nothing to do they are nearly all of it.
+  run_start_ = std::chrono::steady_clock::now();
   writer_.SetRoots(roots_text_);
   std::map<std::string, FileState> recorded;
   writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
@@ -150,6 +153,7 @@ SyncStats SyncEngine::SyncAll() {
 
 SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
                                const std::set<std::string>& changed_folders) {
+  run_start_ = std::chrono::steady_clock::now();
   // A folder's index note names the event of the notes beside it: when it
   // changes, they are looked at too (Run parses them again).
   std::set<std::string> folders = changed_folders;
@@ -209,8 +213,7 @@ void SyncEngine::CountWrite() {
 namespace talksearch {
 
 SyncStats SyncEngine::Run(std::vector<Found> found, std::map<std::string, FileState> recorded) {
-  run_start_ = std::chrono::steady_clock::now();
-  last_progress_ = run_start_;
+  last_progress_ = std::chrono::steady_clock::now();
   SyncStats stats;
   stats.rebuilt = writer_.rebuilt();
   // What the walk passed over (FIFOs, symlink loops...) is reported, never read.
