@@ -30,8 +30,8 @@ struct Found {
   struct Dir {
     DirId id;
     std::string rel;
-    std::size_t out_end, skipped_end, dirs_end;  // past the folder and those below it
     std::size_t out_begin, skipped_begin;
+    std::size_t out_end, skipped_end, dirs_end;  // past the folder and those below it
   };
   std::vector<WalkEntry> out;
   std::vector<WalkSkip> skipped;
@@ -64,8 +64,8 @@ class Walker {
       return;
     }
     std::size_t me = found_.dirs.size();
-    found_.dirs.push_back({{dir_st.st_dev, dir_st.st_ino}, rel_dir, 0, 0, 0,
-                           found_.out.size(), found_.skipped.size()});
+    found_.dirs.push_back({{dir_st.st_dev, dir_st.st_ino}, rel_dir, found_.out.size(),
+                           found_.skipped.size(), 0, 0, 0});
     DIR* dir = fdopendir(fd);
     std::vector<std::string> subdirs;
     if (dir == nullptr) {

@@ -265,9 +265,18 @@ TableFacetSpy::TableFacetSpy(const FacetTable& table, State& state)
     std::fill(state_.seen.begin(), state_.seen.end(), 0);
     state_.epoch = 1;
   }
-  state_.events.assign(table_.events.names.size(), 0);
-  state_.years.assign(table_.years.names.size(), 0);
-  state_.speakers.assign(table_.speaker_values.names.size(), 0);
+  state_.events.Reset(table_.events.names.size());
+  state_.years.Reset(table_.years.names.size());
+  state_.speakers.Reset(table_.speaker_values.names.size());
+}
+
+void TableFacetSpy::Tally::Reset(std::size_t size) {
+  if (counts.size() != size) {
+    counts.assign(size, 0);
+  } else {
+    for (std::uint32_t id : touched) counts[id] = 0;
+  }
+  touched.clear();
 }
 
 void TableFacetSpy::operator()(const Xapian::Document& doc, double) {
@@ -277,19 +286,18 @@ void TableFacetSpy::operator()(const Xapian::Document& doc, double) {
   if (state_.seen[talk] == state_.epoch) return;
   state_.seen[talk] = state_.epoch;
   ++matched_;
-  ++state_.events[table_.event_of[did]];
-  ++state_.years[table_.year_of[did]];
+  state_.events.Add(table_.event_of[did]);
+  state_.years.Add(table_.year_of[did]);
   for (std::uint32_t k = table_.speakers_begin[did]; k < table_.speakers_begin[did + 1]; ++k) {
-    ++state_.speakers[table_.speakers[k]];
+    state_.speakers.Add(table_.speakers[k]);
   }
 }
 
 std::uint32_t TableFacetSpy::Fill(FacetMap& facets) const {
-  auto top = [](const std::vector<std::uint32_t>& counts, const FacetTable::Values& values,
-                std::size_t n) {
+  auto top = [](const Tally& tally, const FacetTable::Values& values, std::size_t n) {
     std::vector<Candidate> candidates;
-    for (std::uint32_t id = 1; id < counts.size(); ++id) {
-      if (counts[id] != 0) candidates.push_back({counts[id], values.codes[id], id});
+    for (std::uint32_t id : tally.touched) {
+      if (id != 0) candidates.push_back({tally.counts[id], values.codes[id], id});
     }
     return TopOf(std::move(candidates), n,
                  [&](const Candidate& c) { return &values.names[c.id]; });

@@ -108,10 +108,20 @@ class FacetTables {
 // from query to query.
 class TableFacetSpy : public Xapian::MatchSpy {
  public:
+  // Counts by id, and the ids counted: a query's cost follows its matches,
+  // not the number of values in the index.
+  struct Tally {
+    std::vector<std::uint32_t> counts, touched;
+    // Zero again, for `size` ids.
+    void Reset(std::size_t size);
+    void Add(std::uint32_t id) {
+      if (++counts[id] == 1) touched.push_back(id);
+    }
+  };
   struct State {
     std::vector<std::uint32_t> seen;  // by talk: the query's epoch when counted
     std::uint32_t epoch = 0;
-    std::vector<std::uint32_t> events, years, speakers;
+    Tally events, years, speakers;
   };
 
   TableFacetSpy(const FacetTable& table, State& state);
