@@ -158,7 +158,7 @@ void IndexWriter::RemoveDocuments(const std::string& path) {
     try {
       TalkRecord record = DecodeTalkRecord(db_.get_document(*it).get_data());
       for (const auto& [word, freq] : builder_.Spelling(record)) spelling_[word] -= freq;
-    } catch (const nlohmann::json::exception&) {
+    } catch (const RecordError&) {
       // Not our record: nothing to take out of the spelling data.
     }
   }

@@ -375,7 +375,8 @@ struct Searcher::Impl {
     return q;
   }
 
-  Hit MakeHit(const Xapian::MSetIterator& it, const Xapian::MSet& mset, bool snippets, int rank) {
+  Hit MakeHit(const Xapian::MSetIterator& it, const Xapian::MSet& mset, bool snippets, int rank,
+              QueryWords* words = nullptr) {
     TalkRecord record = DecodeTalkRecord(it.get_document().get_data());
     Hit hit;
     hit.id = TalkId(record);
@@ -386,7 +387,8 @@ struct Searcher::Impl {
     hit.event = record.event;
     hit.date = record.date;
     hit.speakers = record.speakers;
-    BestSection best = snippets ? FindBestSection(record, mset, stem, !any_remote) : BestSection{};
+    BestSection best =
+        snippets ? FindBestSection(record, mset, stem, !any_remote, words) : BestSection{};
     const SectionRecord* section =
         best.index < record.sections.size() ? &record.sections[best.index] : nullptr;
     hit.section = section != nullptr ? section->title : record.title;
@@ -432,8 +434,11 @@ struct Searcher::Impl {
     // databases it reads past the items of a later page. Each hit's document
     // is one round trip to its shard.)
     int rank = out.offset;
+    std::optional<QueryWords> words;
+    if (r.snippets && !page.items.empty()) words.emplace(query, stem);
     for (Xapian::doccount i : page.items) {
-      out.hits.push_back(MakeHit(page.mset[i], page.mset, r.snippets, ++rank));
+      out.hits.push_back(
+          MakeHit(page.mset[i], page.mset, r.snippets, ++rank, words ? &*words : nullptr));
     }
     return out;
   }

@@ -1,7 +1,9 @@
 #include "snippets.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "talksearch/schema.h"
@@ -19,12 +21,7 @@ std::string JoinMarks(std::string s) {
   return s;
 }
 
-struct Score {
-  std::size_t distinct = 0, marks = 0;
-  bool operator>(const Score& o) const {
-    return distinct != o.distinct ? distinct > o.distinct : marks > o.marks;
-  }
-};
+using Score = QueryWords::Score;
 
 Score Count(const std::string& marked) {
   Score score;
@@ -93,7 +90,175 @@ class CachingStemImplementation : public Xapian::StemImplementation {
   std::unordered_map<std::string, std::string> cache_;
 };
 
+
+// The words of a text as Xapian's TermGenerator (and so its snippets) cuts
+// them, with their byte offsets: runs of word characters, lower-cased;
+// "don't", "AT&T" and "3.14" whole (an apostrophe or ampersand between
+// letters, a point or comma between digits); "U.S.A." as "usa"; "C++" and
+// "C#" with their suffix.
+template <typename Visit>
+void ForEachWord(std::string_view text, Visit&& visit) {
+  Xapian::Utf8Iterator it(text.data(), text.size()), end;
+  auto offset = [&](const Xapian::Utf8Iterator& i) {
+    return i == end ? text.size() : static_cast<std::size_t>(i.raw() - text.data());
+  };
+  auto apostrophe = [](unsigned ch) { return ch == '\'' || ch == 0x2019 || ch == 0x201B; };
+  std::string word;
+  while (it != end) {
+    unsigned ch = *it;
+    if (!Xapian::Unicode::is_wordchar(ch)) {
+      ++it;
+      continue;
+    }
+    std::size_t start = offset(it);
+    word.clear();
+    // An acronym: a capital, a point, a capital, a point...
+    if (ch < 0x80 && std::isupper(static_cast<int>(ch))) {
+      Xapian::Utf8Iterator look = it;
+      std::string letters;
+      while (look != end && *look < 0x80 && std::isupper(static_cast<int>(*look))) {
+        Xapian::Utf8Iterator dot = look;
+        ++dot;
+        if (dot == end || *dot != '.') break;
+        letters += static_cast<char>(std::tolower(static_cast<int>(*look)));
+        look = dot;
+        ++look;
+      }
+      if (letters.size() >= 2 && (look == end || !Xapian::Unicode::is_wordchar(*look))) {
+        visit(start, offset(look), letters);
+        it = look;
+        continue;
+      }
+    }
+    unsigned prev = 0;
+    while (it != end) {
+      ch = *it;
+      if (Xapian::Unicode::is_wordchar(ch)) {
+        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+        prev = ch;
+        ++it;
+        continue;
+      }
+      Xapian::Utf8Iterator next = it;
+      ++next;
+      if (next == end || !Xapian::Unicode::is_wordchar(*next)) break;
+      auto digit = [](unsigned c) {
+        return Xapian::Unicode::get_category(c) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+      };
+      bool digits = digit(prev) && digit(*next);
+      if (digits && (ch == '.' || ch == ',' || ch == ';')) {
+        word += static_cast<char>(ch);
+      } else if (!digits && (apostrophe(ch) || ch == '&' || ch == 0xB7)) {
+        Xapian::Unicode::append_utf8(word, apostrophe(ch) ? '\'' : ch);
+      } else {
+        break;
+      }
+      it = next;
+    }
+    // "C++", "C#": up to three of them, not followed by a word character.
+    if (it != end && (*it == '+' || *it == '#')) {
+      unsigned suffix = *it;
+      Xapian::Utf8Iterator look = it;
+      std::string extra;
+      while (look != end && *look == suffix && extra.size() < 3) {
+        extra += static_cast<char>(suffix);
+        ++look;
+      }
+      if (look == end || !Xapian::Unicode::is_wordchar(*look)) {
+        word += extra;
+        it = look;
+      }
+    }
+    visit(start, offset(it), word);
+  }
+}
+
+bool HasPositionalParts(const Xapian::Query& query) {
+  switch (query.get_type()) {
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+    case Xapian::Query::OP_WILDCARD:
+      return true;
+    default:
+      break;
+  }
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+    if (HasPositionalParts(query.get_subquery(i))) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+struct QueryWords::Impl {
+  Xapian::Stem stem;
+  std::set<std::string, std::less<>> terms;
+  bool usable = false;
+  // A section's matches, reused: where each is, and which distinct word.
+  struct Match {
+    std::size_t begin, end, word;
+  };
+  std::vector<Match> matches;
+  std::vector<std::string> distinct;
+  std::string written;
+  std::vector<std::size_t> in_window;
+
+  // The word itself, or its stem (stems are remembered by the stemmer).
+  bool Matches(const std::string& word) {
+    if (terms.count(word) > 0) return true;
+    if (stem.is_none()) return false;
+    z = "Z";
+    z += stem(word);
+    return terms.count(z) > 0;
+  }
+  std::string z;
+};
+
+QueryWords::QueryWords(const Xapian::Query& query, const Xapian::Stem& stem)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->stem = stem;
+  impl_->usable = !HasPositionalParts(query);
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    impl_->terms.insert(*it);
+  }
+}
+
+QueryWords::~QueryWords() = default;
+
+bool QueryWords::usable() const { return impl_->usable; }
+
+QueryWords::Score QueryWords::Best(const std::string& text) {
+  Impl& m = *impl_;
+  m.matches.clear();
+  m.distinct.clear();
+  ForEachWord(text, [&](std::size_t begin, std::size_t end, const std::string& word) {
+    if (!m.Matches(word)) return;
+    // Distinct as written, case aside (as the marks of a snippet are told
+    // apart): "U.S.A." and "USA" are two.
+    m.written.assign(text, begin, end - begin);
+    for (char& c : m.written) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t id =
+        std::find(m.distinct.begin(), m.distinct.end(), m.written) - m.distinct.begin();
+    if (id == m.distinct.size()) m.distinct.push_back(m.written);
+    m.matches.push_back({begin, end, id});
+  });
+  // The window of kSnippetLength bytes holding the most distinct words,
+  // then the most matches: two pointers over the matches.
+  m.in_window.assign(m.distinct.size(), 0);
+  Score best, now;
+  std::size_t first = 0;
+  for (const Impl::Match& match : m.matches) {
+    if (m.in_window[match.word]++ == 0) ++now.distinct;
+    ++now.marks;
+    while (match.end - m.matches[first].begin > kSnippetLength) {
+      if (--m.in_window[m.matches[first].word] == 0) --now.distinct;
+      --now.marks;
+      ++first;
+    }
+    if (now > best) best = now;
+  }
+  return best;
+}
 
 Xapian::Stem CachingStem(const std::string& language) {
   Xapian::Stem plain(language);
@@ -102,28 +267,36 @@ Xapian::Stem CachingStem(const std::string& language) {
 }
 
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
-                            const Xapian::Stem& stem, bool background) {
+                            const Xapian::Stem& stem, bool background, QueryWords* words) {
   const Model shown = background ? Model::kBackground : Model::kMatchesOnly;
+  if (words != nullptr && !words->usable()) words = nullptr;
+  // A part's score: from the query's words when they can tell, else from
+  // its snippet's marks.
+  auto score_of = [&](const std::string& part) {
+    if (part.empty()) return Score{};
+    return words != nullptr ? words->Best(part) : Count(Snip(mset, part, stem, true));
+  };
   BestSection best;
   Score best_score;
   enum class From { kText, kCode, kOpening } best_from = From::kOpening;
   for (std::size_t i = 0; i < record.sections.size(); ++i) {
     const SectionRecord& s = record.sections[i];
-    std::string title = Snip(mset, s.title, stem, true);
-    std::string text = Snip(mset, s.text, stem, true);
-    Score score = Count(text);
-    Score title_score = Count(title);
+    Score text_score = score_of(s.text);
+    Score title_score = score_of(s.title);
+    Score score = text_score;
     score.distinct = std::max(score.distinct, title_score.distinct);
     score.marks += title_score.marks;
-    std::string code;
+    Score code_score;
     if (score.distinct == 0 && !s.code.empty()) {
-      code = Snip(mset, s.code, stem, true);
-      score = Count(code);
+      code_score = score_of(s.code);
+      score = code_score;
     }
     if (score > best_score) {
       best_score = score;
       best.index = i;
-      best_from = !text.empty() ? From::kText : !code.empty() ? From::kCode : From::kOpening;
+      best_from = text_score.distinct > 0   ? From::kText
+                  : code_score.distinct > 0 ? From::kCode
+                                            : From::kOpening;
     }
   }
   if (best_score.distinct > 0 && best_from == From::kOpening) {

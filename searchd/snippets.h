@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,15 +21,49 @@ struct BestSection {
   std::string snippet;    // HTML: escaped, matches (and whole phrases) in <mark>
 };
 
+// Which words of a text match a query's terms, found the way Xapian's
+// snippets find them (a word, lower-cased, or "Z" and its stem is one of the
+// query's terms), but without making a snippet: choosing a hit's best
+// section scans all its sections, and only the chosen one is shown. Made
+// once per query, used for every hit. Not thread-safe.
+class QueryWords {
+ public:
+  QueryWords(const Xapian::Query& query, const Xapian::Stem& stem);
+  ~QueryWords();
+  QueryWords(const QueryWords&) = delete;
+  QueryWords& operator=(const QueryWords&) = delete;
+
+  // False when the query holds a phrase, NEAR or a wildcard, which Xapian's
+  // snippets mark in ways a word-by-word scan does not follow: sections are
+  // then compared by snippets, as before.
+  bool usable() const;
+
+  // The best window of about kSnippetLength bytes of `text`: how many
+  // distinct matched words it holds (case aside), then how many matches.
+  struct Score {
+    std::size_t distinct = 0, marks = 0;
+    bool operator>(const Score& o) const {
+      return distinct != o.distinct ? distinct > o.distinct : marks > o.marks;
+    }
+  };
+  Score Best(const std::string& text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // The section whose title and text hold the most distinct query words
 // (then the most matches; the earliest on a tie), and a snippet of about
 // kSnippetLength characters from it, or from its code when only the code
 // matched. With no match anywhere, the talk's first text. The shown
 // snippet prefers windows with rarer words (Xapian's background model, a
 // term frequency lookup per word) unless `background` is false: over remote
-// shards each lookup is a network round trip.
+// shards each lookup is a network round trip. Sections are compared with
+// `words` when it is usable, else by making each one's snippet.
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
-                            const Xapian::Stem& stem, bool background = true);
+                            const Xapian::Stem& stem, bool background = true,
+                            QueryWords* words = nullptr);
 
 // A stemmer for `language` that remembers the stems it made: a snippet
 // stems every word of the text it is made from, and hits share most words.
