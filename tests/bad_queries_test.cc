@@ -73,6 +73,15 @@ std::vector<std::string> HostileQueries() {
       "gevent NEAR/99999999999 monkey",
       "gevent ADJ/-1 monkey",
       "gevent NEAR/x monkey",
+      // An operator before NEAR/n or ADJ/n: a syntax error on which Xapian
+      // 1.4's parser loses memory (LeakSanitizer fails the sanitized run
+      // if one reaches it).
+      "gevent AND NEAR/2 monkey",
+      "gevent OR ADJ/2",
+      "NOT NEAR/3",
+      "gevent XOR  NEAR/2 monkey",
+      "gevent AND\tADJ/12 monkey",
+      "gevent NOT -NEAR/2 monkey",
       "a NEAR b NEAR c NEAR d NEAR e NEAR f NEAR g NEAR h",
       "+gevent -gevent",
       "-gevent",

@@ -236,6 +236,24 @@ TEST_F(SearchTest, RangesTheParserRefusesAreSearchedAsWords) {
   EXPECT_EQ(Top(Find("gevent..monkey")), "Asynchronous programming techniques in Python");
 }
 
+// Regression (found by fuzz/search_fuzzer): an operator before NEAR/n or
+// ADJ/n is a syntax error on which Xapian's parser leaks; it is searched as
+// plain words without reaching the parser's operators. An operator the
+// NEAR follows inside brackets or a phrase is left to the parser.
+TEST_F(SearchTest, AnOperatorBeforeNearIsSearchedAsWords) {
+  for (const char* q : {"gevent AND NEAR/2 monkey", "gevent OR ADJ/2 monkey", "gevent XOR  NEAR/2",
+                        "NOT NEAR/3 gevent"}) {
+    SearchResponse r;
+    ASSERT_NO_THROW(r = Find(q)) << q;
+    EXPECT_TRUE(r.relaxed) << q;
+    EXPECT_FALSE(r.hits.empty()) << q;
+  }
+  EXPECT_EQ(Top(Find("gevent AND NEAR/2 monkey")),
+            "Asynchronous programming techniques in Python");
+  EXPECT_FALSE(Find("gevent NEAR/2 monkey").relaxed);
+  EXPECT_FALSE(Find("monkey AND (NEAR/2 gevent)").hits.empty());
+}
+
 TEST_F(SearchTest, FindsSimilarTalksAndTalkSections) {
   Searcher s = Open();
   std::vector<Hit> similar = s.Similar("socalpiggies/2011-06-06-dreamhost.rst#1", 5);
