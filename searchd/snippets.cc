@@ -69,6 +69,41 @@ std::string Opening(const Xapian::MSet& mset, const std::string& text, const Xap
   return out.ends_with("…") ? out : out + "…";
 }
 
+// About a snippet's length of `text` around bytes [begin, end) (the window
+// QueryWords found with the most matches), cut at spaces, with "…" where
+// text was left out; marked and escaped by Xapian, which keeps all of a
+// text that fits in a snippet. The window is chosen from the text alone, so
+// an index and its shards show the same one, and without the background
+// model's term frequency lookup for every word of the section.
+std::string Around(const Xapian::MSet& mset, const std::string& text, std::size_t begin,
+                   std::size_t end, const Xapian::Stem& stem) {
+  if (text.size() <= kSnippetLength) return Snip(mset, text, stem, false);
+  auto inside = [&](std::size_t at) {
+    return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80;
+  };
+  constexpr std::string_view kSpace = " \n\t\r";
+  // A third of the room before the matches, the rest after; near the end
+  // of the text, what is left over goes before.
+  std::size_t room = kSnippetLength - std::min(kSnippetLength, end - begin);
+  std::size_t from = begin - std::min(begin, room / 3);
+  std::size_t to = std::min(text.size(), from + kSnippetLength);
+  if (to - from < kSnippetLength) from = to - std::min(to, kSnippetLength);
+  if (from > 0) {
+    std::size_t space = text.find_first_of(kSpace, from - 1);
+    if (space != std::string::npos && space < begin) from = space + 1;
+    while (from < begin && inside(from)) ++from;
+  }
+  if (to < text.size()) {
+    std::size_t space = text.find_last_of(kSpace, to);
+    if (space != std::string::npos && space >= end) to = space;
+    while (to > end && inside(to)) --to;
+  }
+  std::string out = Snip(mset, text.substr(from, to - from), stem, false);
+  if (from > 0 && !out.starts_with("…")) out = "…" + out;
+  if (to < text.size() && !out.ends_with("…")) out += "…";
+  return out;
+}
+
 class CachingStemImplementation : public Xapian::StemImplementation {
  public:
   explicit CachingStemImplementation(const std::string& language) : stem_(language) {}
@@ -255,7 +290,11 @@ QueryWords::Score QueryWords::Best(const std::string& text) {
       --now.marks;
       ++first;
     }
-    if (now > best) best = now;
+    if (now > best) {
+      best = now;
+      best.begin = m.matches[first].begin;
+      best.end = match.end;
+    }
   }
   return best;
 }
@@ -277,7 +316,7 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
     return words != nullptr ? words->Best(part) : Count(Snip(mset, part, stem, true));
   };
   BestSection best;
-  Score best_score;
+  Score best_score, best_window;
   enum class From { kText, kCode, kOpening } best_from = From::kOpening;
   for (std::size_t i = 0; i < record.sections.size(); ++i) {
     const SectionRecord& s = record.sections[i];
@@ -297,16 +336,23 @@ BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
       best_from = text_score.distinct > 0   ? From::kText
                   : code_score.distinct > 0 ? From::kCode
                                             : From::kOpening;
+      best_window = best_from == From::kCode ? code_score : text_score;
     }
   }
   if (best_score.distinct > 0 && best_from == From::kOpening) {
     // The title matched, not the text: the section's opening words.
     best.snippet = Opening(mset, record.sections[best.index].text, stem);
   } else if (best_score.distinct > 0) {
-    // The shown snippet, made once, with the background model (it prefers
-    // windows with rarer words among those holding the matches).
     const SectionRecord& s = record.sections[best.index];
-    best.snippet = Snip(mset, best_from == From::kCode ? s.code : s.text, stem, true, shown);
+    const std::string& part = best_from == From::kCode ? s.code : s.text;
+    if (words != nullptr) {
+      // Around the window with the most matches.
+      best.snippet = Around(mset, part, best_window.begin, best_window.end, stem);
+    } else {
+      // The shown snippet, made once, with the background model (it
+      // prefers windows with rarer words among those holding the matches).
+      best.snippet = Snip(mset, part, stem, true, shown);
+    }
   }
   if (best_score.distinct == 0) {
     // Nothing matched in the text (a title, speaker or event match): the

@@ -42,6 +42,7 @@ class QueryWords {
   // distinct matched words it holds (case aside), then how many matches.
   struct Score {
     std::size_t distinct = 0, marks = 0;
+    std::size_t begin = 0, end = 0;  // the window's bytes, first match to last
     bool operator>(const Score& o) const {
       return distinct != o.distinct ? distinct > o.distinct : marks > o.marks;
     }
@@ -56,11 +57,13 @@ class QueryWords {
 // The section whose title and text hold the most distinct query words
 // (then the most matches; the earliest on a tie), and a snippet of about
 // kSnippetLength characters from it, or from its code when only the code
-// matched. With no match anywhere, the talk's first text. The shown
-// snippet prefers windows with rarer words (Xapian's background model, a
-// term frequency lookup per word) unless `background` is false: over remote
-// shards each lookup is a network round trip. Sections are compared with
-// `words` when it is usable, else by making each one's snippet.
+// matched. With no match anywhere, the talk's first text. With a usable
+// `words`, sections are compared by it and the snippet is cut around the
+// window with the most matches. Otherwise (phrases, NEAR, wildcards) each
+// section's snippet is made to compare them, and the shown one prefers
+// windows with rarer words (Xapian's background model, a term frequency
+// lookup per word) unless `background` is false: over remote shards each
+// lookup is a network round trip.
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
                             const Xapian::Stem& stem, bool background = true,
                             QueryWords* words = nullptr);

@@ -115,5 +115,52 @@ TEST(QueryWordsTest, PhrasesAndWildcardsAreLeftToSnippets) {
   EXPECT_TRUE(QueryWords(parser.parse_query("monkey patch -gevent"), stem).usable());
 }
 
+// The shown snippet is cut around the window with the most matches, at
+// spaces, with "…" on each side that left text out, and valid UTF-8 however
+// the text falls.
+TEST(QueryWordsTest, TheSnippetShowsTheBestWindowCutAtSpaces) {
+  Xapian::Stem stem("english");
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document doc;
+  doc.add_term("x");
+  db.add_document(doc);
+  Xapian::Query query(Xapian::Query::OP_OR, Xapian::Query("Zceleri"), Xapian::Query("Zqueue"));
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  Xapian::MSet mset = enquire.get_mset(0, 10);
+  std::string filler;
+  for (int i = 0; i < 60; ++i) filler += "déjà vu ";
+  TalkRecord record;
+  record.sections.push_back({"Intro", "intro", filler + "a celery worker " + filler, ""});
+  record.sections.push_back(
+      {"Queues", "queues", filler + "celery reads a queue, celery acks " + filler, ""});
+  QueryWords words(query, stem);
+  BestSection best = FindBestSection(record, mset, stem, true, &words);
+  EXPECT_EQ(best.index, 1u);
+  EXPECT_TRUE(best.snippet.starts_with("…déjà") || best.snippet.starts_with("…vu"))
+      << best.snippet;
+  EXPECT_TRUE(best.snippet.ends_with(" déjà…") || best.snippet.ends_with(" vu…")) << best.snippet;
+  EXPECT_NE(best.snippet.find("<mark>celery</mark> reads a <mark>queue</mark>, <mark>celery</mark>"),
+            std::string::npos)
+      << best.snippet;
+  std::string plain = best.snippet;
+  for (std::string_view tag : {"<mark>", "</mark>"}) {
+    for (std::size_t at; (at = plain.find(tag)) != std::string::npos;) plain.erase(at, tag.size());
+  }
+  EXPECT_LE(plain.size(), kSnippetLength + 2 * std::string_view("…").size());
+  EXPECT_GE(plain.size(), kSnippetLength - 20);
+  // Valid UTF-8: each lead byte followed by its continuation bytes.
+  for (std::size_t i = 0; i < plain.size();) {
+    auto byte = static_cast<unsigned char>(plain[i]);
+    std::size_t n = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 0;
+    ASSERT_NE(n, 0u) << "a continuation byte at " << i << " of " << plain;
+    ASSERT_LE(i + n, plain.size()) << plain;
+    for (std::size_t k = 1; k < n; ++k) {
+      ASSERT_EQ(static_cast<unsigned char>(plain[i + k]) & 0xC0, 0x80) << plain;
+    }
+    i += n;
+  }
+}
+
 }  // namespace
 }  // namespace talksearch
