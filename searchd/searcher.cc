@@ -285,11 +285,11 @@ struct Searcher::Impl {
   // Xapian 1.4's parser loses memory (96 bytes a time) on a syntax error
   // where a boolean operator is followed by NEAR/n or ADJ/n ("a AND
   // NEAR/2 b"): such a query would fail anyway, and is read as plain words
-  // without the parser's operators ever seeing it, so that no request can
-  // make searchd grow. (Found by fuzz/search_fuzzer; the input is in
-  // fuzz/regressions/search/.) Errs on the side of plain words: the
-  // operator and NEAR/ADJ may be separated by anything but a word or a
-  // bracket.
+  // without the parser's operators ever seeing it. (Found by
+  // fuzz/search_fuzzer; the input is in fuzz/regressions/search/.) Errs on
+  // the side of plain words: the operator and NEAR/ADJ may be separated by
+  // anything but a word or a bracket. Rarer forms of the leak remain
+  // (fuzz/lsan.supp, SECURITY.md).
   static bool LeaksInXapian(const std::string& text) {
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (std::string_view op : {"NEAR/", "ADJ/"}) {
