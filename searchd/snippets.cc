@@ -131,6 +131,29 @@ class CachingStemImplementation : public Xapian::StemImplementation {
 // "don't", "AT&T" and "3.14" whole (an apostrophe or ampersand between
 // letters, a point or comma between digits); "U.S.A." as "usa"; "C++" and
 // "C#" with their suffix.
+// Xapian's word characters (letters, marks, numbers, connector
+// punctuation), without a table lookup for ASCII, most of a note's text.
+inline bool WordChar(unsigned ch) {
+  if (ch < 0x80) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+  }
+  return Xapian::Unicode::is_wordchar(ch);
+}
+
+inline void AppendLower(std::string& word, unsigned ch) {
+  if (ch < 0x80) {
+    word += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+  } else {
+    Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+  }
+}
+
+inline bool Digit(unsigned ch) {
+  if (ch < 0x80) return ch >= '0' && ch <= '9';
+  return Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+}
+
 template <typename Visit>
 void ForEachWord(std::string_view text, Visit&& visit) {
   Xapian::Utf8Iterator it(text.data(), text.size()), end;
@@ -141,7 +164,7 @@ void ForEachWord(std::string_view text, Visit&& visit) {
   std::string word;
   while (it != end) {
     unsigned ch = *it;
-    if (!Xapian::Unicode::is_wordchar(ch)) {
+    if (!WordChar(ch)) {
       ++it;
       continue;
     }
@@ -159,7 +182,7 @@ void ForEachWord(std::string_view text, Visit&& visit) {
         look = dot;
         ++look;
       }
-      if (letters.size() >= 2 && (look == end || !Xapian::Unicode::is_wordchar(*look))) {
+      if (letters.size() >= 2 && (look == end || !WordChar(*look))) {
         visit(start, offset(look), letters);
         it = look;
         continue;
@@ -168,19 +191,16 @@ void ForEachWord(std::string_view text, Visit&& visit) {
     unsigned prev = 0;
     while (it != end) {
       ch = *it;
-      if (Xapian::Unicode::is_wordchar(ch)) {
-        Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+      if (WordChar(ch)) {
+        AppendLower(word, ch);
         prev = ch;
         ++it;
         continue;
       }
       Xapian::Utf8Iterator next = it;
       ++next;
-      if (next == end || !Xapian::Unicode::is_wordchar(*next)) break;
-      auto digit = [](unsigned c) {
-        return Xapian::Unicode::get_category(c) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
-      };
-      bool digits = digit(prev) && digit(*next);
+      if (next == end || !WordChar(*next)) break;
+      bool digits = Digit(prev) && Digit(*next);
       if (digits && (ch == '.' || ch == ',' || ch == ';')) {
         word += static_cast<char>(ch);
       } else if (!digits && (apostrophe(ch) || ch == '&' || ch == 0xB7)) {
@@ -199,7 +219,7 @@ void ForEachWord(std::string_view text, Visit&& visit) {
         extra += static_cast<char>(suffix);
         ++look;
       }
-      if (look == end || !Xapian::Unicode::is_wordchar(*look)) {
+      if (look == end || !WordChar(*look)) {
         word += extra;
         it = look;
       }
