@@ -11,7 +11,7 @@ std::string ResponseCache::Key(const SearchRequest& r) {
   return key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::optional<SearchResponse> ResponseCache::Find(const std::string& generation,
+std::optional<std::string> ResponseCache::Find(const std::string& generation,
                                                   const std::string& key) {
   if (capacity_ == 0) return std::nullopt;
   std::lock_guard lock(mutex_);
@@ -23,7 +23,7 @@ std::optional<SearchResponse> ResponseCache::Find(const std::string& generation,
 }
 
 void ResponseCache::Put(const std::string& generation, const std::string& key,
-                        const SearchResponse& response) {
+                        std::string answer) {
   if (capacity_ == 0) return;
   std::lock_guard lock(mutex_);
   if (generation != generation_) {
@@ -35,11 +35,11 @@ void ResponseCache::Put(const std::string& generation, const std::string& key,
   }
   auto found = by_key_.find(key);
   if (found != by_key_.end()) {
-    found->second->second = response;
+    found->second->second = std::move(answer);
     entries_.splice(entries_.begin(), entries_, found->second);
     return;
   }
-  entries_.emplace_front(key, response);
+  entries_.emplace_front(key, std::move(answer));
   by_key_[key] = entries_.begin();
   while (entries_.size() > capacity_) {
     by_key_.erase(entries_.back().first);

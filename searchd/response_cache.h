@@ -5,8 +5,10 @@
 // the first answer kept from a newer generation drops all the others, so a
 // commit costs the answers kept and memory holds only what is current. An
 // index that cannot tell its generation (remote shards) is never cached,
-// nor is a partial answer. Least recently used answers go first. Internal
-// to searchd.
+// nor is a partial answer. Least recently used answers go first. An
+// answer is kept as the JSON it is sent as (with its took_ms left to fill
+// in, see routes.cc): a repeated search costs a copy, not a serialisation.
+// Internal to searchd.
 #ifndef TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
 #define TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
 
@@ -34,14 +36,14 @@ class ResponseCache {
 
   // The answer kept under `key` over the index at `generation`, if any.
   // Thread-safe.
-  std::optional<SearchResponse> Find(const std::string& generation, const std::string& key);
+  std::optional<std::string> Find(const std::string& generation, const std::string& key);
 
   // Keeps `response` under `key`, computed over the index at `generation`.
   // Thread-safe.
-  void Put(const std::string& generation, const std::string& key, const SearchResponse& response);
+  void Put(const std::string& generation, const std::string& key, std::string answer);
 
  private:
-  using Entry = std::pair<std::string, SearchResponse>;
+  using Entry = std::pair<std::string, std::string>;
   std::size_t capacity_;
   std::mutex mutex_;
   std::string generation_;  // of every answer kept

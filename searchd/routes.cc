@@ -51,6 +51,22 @@ std::string ShortParam(const httplib::Request& req, const std::string& name) {
   return value;
 }
 
+// A kept answer (ToJson with cached true and took_ms 0) with the time this
+// request took. Inside a JSON string a quote is escaped (\"), so the
+// field's text can only be the field itself.
+std::string WithTook(const std::string& kept, double took_ms) {
+  static constexpr std::string_view kField = "\"took_ms\":";
+  std::size_t at = kept.find(kField);
+  std::size_t end = at == std::string::npos ? at : kept.find(',', at);
+  if (end == std::string::npos) return kept;
+  std::string out;
+  out.reserve(kept.size() + 16);
+  out.append(kept, 0, at + kField.size());
+  out += Json(took_ms).dump();
+  out.append(kept, end);
+  return out;
+}
+
 void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
   SearchRequest request;
   request.query = RequiredParam(req, "q");
@@ -67,17 +83,19 @@ void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Res
     std::optional<std::string> generation;
     if (context.cache->enabled()) generation = searcher.Generation();
     std::string key = generation ? ResponseCache::Key(request) : "";
-    if (std::optional<SearchResponse> kept =
+    if (std::optional<std::string> kept =
             generation ? context.cache->Find(*generation, key) : std::nullopt) {
-      kept->cached = true;
-      kept->took_ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start).count();
-      res.set_content(ToJson(*kept), kJson);
+      double took = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start).count();
+      res.set_content(WithTook(*kept, took), kJson);
       return;
     }
     SearchResponse response = searcher.Search(request);
     if (generation && response.shards_failed.empty()) {
-      context.cache->Put(*generation, key, response);
+      SearchResponse kept = response;
+      kept.cached = true;
+      kept.took_ms = 0;
+      context.cache->Put(*generation, key, ToJson(kept));
     }
     res.set_content(ToJson(response), kJson);
   });
