@@ -50,6 +50,12 @@ mark { background: var(--mark); color: inherit; padding: 0 .1em; }
 .more pre { white-space: pre-wrap; background: #f6f7f9; padding: .4rem; }
 nav.pager { display: flex; gap: 1rem; align-items: center; padding: 1rem 0; }
 .error { color: #b00020; }
+.talk h2 { font-size: 1.3rem; margin: .2rem 0; }
+.talk section { padding: .3rem .6rem; border-left: 3px solid transparent; }
+.talk section.target { border-left-color: var(--accent); background: #f3f7fe; }
+.talk section h3 { font-size: 1.05rem; margin: .6rem 0 .2rem; }
+.talk .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: .2rem 0; }
+.talk pre { white-space: pre-wrap; background: #f6f7f9; padding: .4rem; overflow-wrap: anywhere; }
 @media (max-width: 700px) {
   .layout { grid-template-columns: 1fr; padding: .5rem; }
   aside { order: 2; }
@@ -129,8 +135,15 @@ function safeHref(url) {
   } catch (e) { return "#"; }
 }
 
+// A hit's link: its page on the notes' site (--base-url), else the talk's
+// notes shown here (?talk=<id>), scrolled to the section that matched.
 function hitLink(hit) {
-  const href = hit.url || hit.path + (hit.anchor ? "#" + hit.anchor : "");
+  let href = hit.url;
+  if (!href) {
+    const p = new URLSearchParams({ talk: hit.id });
+    if (state.q) p.set("q", state.q);
+    href = "?" + p.toString() + (hit.anchor ? "#" + encodeURIComponent(hit.anchor) : "");
+  }
   return el("a", { href: safeHref(href), textContent: hit.talk || hit.path });
 }
 
@@ -211,6 +224,47 @@ function renderHit(hit) {
     hit.section && hit.section !== hit.talk ? el("p", { className: "section", textContent: "§ " + hit.section }) : "",
     hit.snippet ? snippetNode(hit.snippet) : "",
     el("div", {}, similar, notes), more);
+}
+
+// The notes of one talk, every section, the one in the address's #anchor
+// marked and scrolled to.
+async function showTalk(id) {
+  if ($("q").value !== state.q) $("q").value = state.q;
+  $("facets").replaceChildren(); $("pager").replaceChildren();
+  const back = el("a", { href: "?" + toParams(state).toString(),
+                         textContent: state.q ? "← Results for “" + state.q + "”" : "← Search" });
+  $("status").replaceChildren(back);
+  try {
+    const t = await getJson("talk", new URLSearchParams({ id }));
+    let anchor = "";
+    try { anchor = decodeURIComponent(location.hash.slice(1)); } catch (e) { /* a bad % */ }
+    let target = null;
+    const sections = t.sections.map((s) => {
+      const node = el("section", {},
+        s.title && s.title !== t.talk ? el("h3", { textContent: s.title }) : "",
+        s.text ? el("p", { className: "text", textContent: s.text }) : "",
+        s.code ? el("pre", { textContent: s.code }) : "");
+      node.dataset.anchor = s.anchor;
+      if (anchor && s.anchor === anchor && !target) target = node;
+      return node;
+    });
+    $("results").replaceChildren(el("article", { className: "talk" },
+      el("h2", { textContent: t.talk }), el("p", { className: "meta", textContent: metaLine(t) }),
+      el("p", { className: "meta", textContent: t.path }), ...sections));
+    document.title = t.talk + " — talksearch";
+    if (target) {
+      target.classList.add("target");
+      target.tabIndex = -1;
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+    }
+  } catch (e) { showError(e); }
+}
+
+// What the address asks for: a talk's notes, or a search.
+function show() {
+  const talk = new URLSearchParams(location.search).get("talk");
+  if (talk) showTalk(talk); else search();
 }
 
 function toggle(box, button, load) {
@@ -295,11 +349,11 @@ $("form").addEventListener("submit", (ev) => {
   go({ q: $("q").value, page: 1 }, true);
 });
 $("sort").addEventListener("change", () => go({ sort: $("sort").value, page: 1 }, true));
-window.addEventListener("popstate", () => { typing = false; state = readUrl(location.search); search(); });
+window.addEventListener("popstate", () => { typing = false; state = readUrl(location.search); show(); });
 document.addEventListener("keydown", (ev) => {
   if (ev.key === "/" && document.activeElement !== $("q")) { ev.preventDefault(); $("q").focus(); }
 });
-search();
+show();
 </script>
 </body>
 </html>

@@ -181,6 +181,39 @@ TEST_F(WebPageTest, PageLoadedWithAQueryShowsHighlightedHits) {
   EXPECT_NE(dom.find(testing::kSeedEvent), std::string::npos);
 }
 
+// Without --base-url a hit links to the talk's notes on the page itself,
+// which shows every section and marks and scrolls to the one that matched;
+// Back returns to the results.
+TEST_F(WebPageTest, AHitLinksToTheTalksNotesAtTheSectionThatMatched) {
+  REQUIRE_CHROMIUM();
+  Browser browser(profile());
+  browser.Open(Url("/?q=metaclass+type"));
+  ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('#results .hit h2 a').length > 0"));
+  std::string href = browser.Eval("document.querySelector('#results .hit h2 a').href");
+  EXPECT_NE(href.find("?talk=socalpiggies%2F2011-06-06-dreamhost.rst%231&q=metaclass+type#"),
+            std::string::npos)
+      << href;
+  browser.Click("#results .hit h2 a");
+  ASSERT_TRUE(browser.WaitFor("document.querySelectorAll('.talk section').length === 7"))
+      << browser.Eval("document.body.innerText").dump();
+  EXPECT_EQ(browser.Eval("document.querySelector('.talk h2').textContent"),
+            "Metaclasses: Look behind the curtain");
+  // The section the hit's anchor names is marked and has the focus.
+  std::string anchor = href.substr(href.find('#') + 1);
+  EXPECT_EQ(browser.Eval("document.querySelector('.talk section.target').dataset.anchor"), anchor);
+  EXPECT_EQ(browser.Eval("document.activeElement.dataset.anchor"), anchor);
+  EXPECT_EQ(browser.Eval("document.querySelectorAll('.talk section.target').length"), 1);
+  browser.Eval("history.back()");
+  EXPECT_TRUE(browser.WaitFor("location.search === '?q=metaclass+type' && "
+                              "document.querySelectorAll('#results .hit').length > 0"));
+  // An unknown talk says so.
+  browser.Navigate(Url("/?talk=nope%230"));
+  EXPECT_TRUE(browser.WaitFor(
+      "(document.querySelector('#status .error') || {}).textContent === \"no talk has the id "
+      "'nope#0'\""))
+      << browser.Eval("document.getElementById('status').textContent").dump();
+}
+
 TEST_F(WebPageTest, TypingSearchesAndAFacetFiltersAndBackUndoes) {
   REQUIRE_CHROMIUM();
   Browser browser(profile());
