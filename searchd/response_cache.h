@@ -6,8 +6,9 @@
 // commit costs the answers kept and memory holds only what is current. An
 // index that cannot tell its generation (remote shards) is never cached,
 // nor is a partial answer. Least recently used answers go first. An
-// answer is kept as the JSON it is sent as (with its took_ms left to fill
-// in, see routes.cc): a repeated search costs a copy, not a serialisation.
+// answer is kept as the JSON it was sent as (a hit stamps its own took_ms
+// and cached on it, see routes.cc): a repeated search costs a copy, not a
+// serialisation.
 // Internal to searchd.
 #ifndef TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
 #define TALKSEARCH_SEARCHD_RESPONSE_CACHE_H_
@@ -38,7 +39,7 @@ class ResponseCache {
   // Thread-safe.
   std::optional<std::string> Find(const std::string& generation, const std::string& key);
 
-  // Keeps `response` under `key`, computed over the index at `generation`.
+  // Keeps `answer` under `key`, computed over the index at `generation`.
   // Thread-safe.
   void Put(const std::string& generation, const std::string& key, std::string answer);
 

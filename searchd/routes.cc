@@ -51,20 +51,21 @@ std::string ShortParam(const httplib::Request& req, const std::string& name) {
   return value;
 }
 
-// A kept answer (ToJson with cached true and took_ms 0) with the time this
-// request took. Inside a JSON string a quote is escaped (\"), so the
-// field's text can only be the field itself.
-std::string WithTook(const std::string& kept, double took_ms) {
-  static constexpr std::string_view kField = "\"took_ms\":";
-  std::size_t at = kept.find(kField);
-  std::size_t end = at == std::string::npos ? at : kept.find(',', at);
-  if (end == std::string::npos) return kept;
-  std::string out;
-  out.reserve(kept.size() + 16);
-  out.append(kept, 0, at + kField.size());
-  out += Json(took_ms).dump();
-  out.append(kept, end);
-  return out;
+// `answer` (ToJson of a SearchResponse) with its took_ms and cached fields
+// set. Inside a JSON string a quote is escaped (\"), so a field's quoted
+// name and colon can only be the field itself; both fields have others
+// after them, so each value ends at a comma.
+std::string Stamped(std::string answer, double took_ms, bool cached) {
+  auto set = [&answer](std::string_view name, const std::string& value) {
+    std::string field = "\"" + std::string(name) + "\":";
+    std::size_t at = answer.find(field);
+    std::size_t end = at == std::string::npos ? at : answer.find(',', at);
+    if (end == std::string::npos) return;
+    answer.replace(at + field.size(), end - at - field.size(), value);
+  };
+  set("took_ms", Json(took_ms).dump());
+  set("cached", cached ? "true" : "false");
+  return answer;
 }
 
 void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Response& res) {
@@ -87,17 +88,14 @@ void HandleSearch(ApiContext& context, const httplib::Request& req, httplib::Res
             generation ? context.cache->Find(*generation, key) : std::nullopt) {
       double took = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - start).count();
-      res.set_content(WithTook(*kept, took), kJson);
+      res.set_content(Stamped(std::move(*kept), took, true), kJson);
       return;
     }
     SearchResponse response = searcher.Search(request);
-    if (generation && response.shards_failed.empty()) {
-      SearchResponse kept = response;
-      kept.cached = true;
-      kept.took_ms = 0;
-      context.cache->Put(*generation, key, ToJson(kept));
-    }
-    res.set_content(ToJson(response), kJson);
+    std::string answer = ToJson(response);
+    // Kept as sent; a hit stamps its own time and "cached": true on it.
+    if (generation && response.shards_failed.empty()) context.cache->Put(*generation, key, answer);
+    res.set_content(std::move(answer), kJson);
   });
 }
 

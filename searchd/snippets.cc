@@ -125,12 +125,6 @@ class CachingStemImplementation : public Xapian::StemImplementation {
   std::unordered_map<std::string, std::string> cache_;
 };
 
-
-// The words of a text as Xapian's TermGenerator (and so its snippets) cuts
-// them, with their byte offsets: runs of word characters, lower-cased;
-// "don't", "AT&T" and "3.14" whole (an apostrophe or ampersand between
-// letters, a point or comma between digits); "U.S.A." as "usa"; "C++" and
-// "C#" with their suffix.
 // Xapian's word characters (letters, marks, numbers, connector
 // punctuation), without a table lookup for ASCII, most of a note's text.
 inline bool WordChar(unsigned ch) {
@@ -154,6 +148,11 @@ inline bool Digit(unsigned ch) {
   return Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
 }
 
+// The words of a text as Xapian's TermGenerator (and so its snippets) cuts
+// them, with their byte offsets: runs of word characters, lower-cased;
+// "don't", "AT&T" and "3.14" whole (an apostrophe or ampersand between
+// letters, a point or comma between digits); "U.S.A." as "usa"; "C++" and
+// "C#" with their suffix. (Xapian offers no tokeniser that gives offsets.)
 template <typename Visit>
 void ForEachWord(std::string_view text, Visit&& visit) {
   Xapian::Utf8Iterator it(text.data(), text.size()), end;
@@ -171,14 +170,15 @@ void ForEachWord(std::string_view text, Visit&& visit) {
     std::size_t start = offset(it);
     word.clear();
     // An acronym: a capital, a point, a capital, a point...
-    if (ch < 0x80 && std::isupper(static_cast<int>(ch))) {
+    auto capital = [](unsigned c) { return c >= 'A' && c <= 'Z'; };
+    if (capital(ch)) {
       Xapian::Utf8Iterator look = it;
       std::string letters;
-      while (look != end && *look < 0x80 && std::isupper(static_cast<int>(*look))) {
+      while (look != end && capital(*look)) {
         Xapian::Utf8Iterator dot = look;
         ++dot;
         if (dot == end || *dot != '.') break;
-        letters += static_cast<char>(std::tolower(static_cast<int>(*look)));
+        AppendLower(letters, *look);
         look = dot;
         ++look;
       }
