@@ -45,7 +45,6 @@ class DocumentBuilder {
   void AddBooleanTerms(Xapian::Document& doc, const Note& note, const TalkRecord& record);
 
   Xapian::TermGenerator generator_;
-  Xapian::TermGenerator spelling_generator_;
 };
 
 }  // namespace talksearch

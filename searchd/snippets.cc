@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "talksearch/schema.h"
+#include "talksearch/words.h"
 
 namespace talksearch {
 namespace {
@@ -124,109 +125,6 @@ class CachingStemImplementation : public Xapian::StemImplementation {
   Xapian::Stem stem_;
   std::unordered_map<std::string, std::string> cache_;
 };
-
-// Xapian's word characters (letters, marks, numbers, connector
-// punctuation), without a table lookup for ASCII, most of a note's text.
-inline bool WordChar(unsigned ch) {
-  if (ch < 0x80) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_';
-  }
-  return Xapian::Unicode::is_wordchar(ch);
-}
-
-inline void AppendLower(std::string& word, unsigned ch) {
-  if (ch < 0x80) {
-    word += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
-  } else {
-    Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
-  }
-}
-
-inline bool Digit(unsigned ch) {
-  if (ch < 0x80) return ch >= '0' && ch <= '9';
-  return Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
-}
-
-// The words of a text as Xapian's TermGenerator (and so its snippets) cuts
-// them, with their byte offsets: runs of word characters, lower-cased;
-// "don't", "AT&T" and "3.14" whole (an apostrophe or ampersand between
-// letters, a point or comma between digits); "U.S.A." as "usa"; "C++" and
-// "C#" with their suffix. (Xapian offers no tokeniser that gives offsets.)
-template <typename Visit>
-void ForEachWord(std::string_view text, Visit&& visit) {
-  Xapian::Utf8Iterator it(text.data(), text.size()), end;
-  auto offset = [&](const Xapian::Utf8Iterator& i) {
-    return i == end ? text.size() : static_cast<std::size_t>(i.raw() - text.data());
-  };
-  auto apostrophe = [](unsigned ch) { return ch == '\'' || ch == 0x2019 || ch == 0x201B; };
-  std::string word;
-  while (it != end) {
-    unsigned ch = *it;
-    if (!WordChar(ch)) {
-      ++it;
-      continue;
-    }
-    std::size_t start = offset(it);
-    word.clear();
-    // An acronym: a capital, a point, a capital, a point...
-    auto capital = [](unsigned c) { return c >= 'A' && c <= 'Z'; };
-    if (capital(ch)) {
-      Xapian::Utf8Iterator look = it;
-      std::string letters;
-      while (look != end && capital(*look)) {
-        Xapian::Utf8Iterator dot = look;
-        ++dot;
-        if (dot == end || *dot != '.') break;
-        AppendLower(letters, *look);
-        look = dot;
-        ++look;
-      }
-      if (letters.size() >= 2 && (look == end || !WordChar(*look))) {
-        visit(start, offset(look), letters);
-        it = look;
-        continue;
-      }
-    }
-    unsigned prev = 0;
-    while (it != end) {
-      ch = *it;
-      if (WordChar(ch)) {
-        AppendLower(word, ch);
-        prev = ch;
-        ++it;
-        continue;
-      }
-      Xapian::Utf8Iterator next = it;
-      ++next;
-      if (next == end || !WordChar(*next)) break;
-      bool digits = Digit(prev) && Digit(*next);
-      if (digits && (ch == '.' || ch == ',' || ch == ';')) {
-        word += static_cast<char>(ch);
-      } else if (!digits && (apostrophe(ch) || ch == '&' || ch == 0xB7)) {
-        Xapian::Unicode::append_utf8(word, apostrophe(ch) ? '\'' : ch);
-      } else {
-        break;
-      }
-      it = next;
-    }
-    // "C++", "C#": up to three of them, not followed by a word character.
-    if (it != end && (*it == '+' || *it == '#')) {
-      unsigned suffix = *it;
-      Xapian::Utf8Iterator look = it;
-      std::string extra;
-      while (look != end && *look == suffix && extra.size() < 3) {
-        extra += static_cast<char>(suffix);
-        ++look;
-      }
-      if (look == end || !WordChar(*look)) {
-        word += extra;
-        it = look;
-      }
-    }
-    visit(start, offset(it), word);
-  }
-}
 
 bool HasPositionalParts(const Xapian::Query& query) {
   switch (query.get_type()) {
