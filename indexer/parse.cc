@@ -27,7 +27,16 @@ std::string_view FormatName(Format format) {
 }
 
 std::optional<Format> FormatForPath(const fs::path& path) {
-  std::string ext = ToLowerAscii(path.extension().string());
+  return FormatForName(path.native());
+}
+
+std::optional<Format> FormatForName(std::string_view path) {
+  // As fs::path::extension(): from the file name's last point, unless the
+  // name starts with it (".rst" has none) or is "..".
+  std::string_view name = path.substr(path.rfind('/') + 1);
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || name == "..") return std::nullopt;
+  std::string ext = ToLowerAscii(std::string(name.substr(dot)));
   if (ext == ".rst" || ext == ".rest") return Format::kRst;
   if (ext == ".md" || ext == ".markdown" || ext == ".mdown") return Format::kMarkdown;
   if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::kHtml;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "file_state.h"
@@ -64,6 +65,8 @@ class SyncEngine {
     std::string path;  // stored path
     struct stat st;
   };
+  // The file states the index holds, by stored path.
+  using RecordedStates = std::unordered_map<std::string, FileState>;
   struct Task;
   struct TaskResult;
 
@@ -77,7 +80,7 @@ class SyncEngine {
   // `expected`: how many files the walk will likely find (reserved).
   void Walk(std::size_t root, const std::string& rel_dir, std::vector<Found>& found,
             std::size_t expected = 0);
-  SyncStats Run(std::vector<Found> found, std::map<std::string, FileState> recorded);
+  SyncStats Run(std::vector<Found> found, RecordedStates recorded);
   TaskResult Process(const Task& task, DocumentBuilder& builder) const;
   // Parses `tasks` in parallel and writes them in order. The folders of the
   // files whose content changed go to `changed_folders` when not null.

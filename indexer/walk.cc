@@ -173,7 +173,7 @@ bool IsIgnoredFolder(std::string_view name) {
 
 bool IsNoteFileName(std::string_view name) {
   return !name.empty() && name[0] != '.' &&
-         FormatForPath(std::filesystem::path(std::string(name))).has_value();
+         FormatForName(name).has_value();
 }
 
 void WalkNotes(const std::filesystem::path& root, const std::string& rel_dir,

@@ -18,8 +18,14 @@ TEST(ParseTest, ChoosesFormatByExtension) {
       {"a.rst", Format::kRst},      {"a.REST", Format::kRst},   {"a.md", Format::kMarkdown},
       {"a.markdown", Format::kMarkdown}, {"a.html", Format::kHtml}, {"a.htm", Format::kHtml},
       {"a.txt", Format::kText},     {"a.py", std::nullopt},     {"README", std::nullopt},
+      {".rst", std::nullopt},       {"..", std::nullopt},       {"a.b.Md", Format::kMarkdown},
+      {"x.rst/README", std::nullopt}, {"notes/x.rst", Format::kRst}, {"a.", std::nullopt},
+      {"a.rst.bak", std::nullopt},  {"dir/.rst", std::nullopt}, {"a.tar.txt", Format::kText},
   };
-  for (const auto& [name, format] : cases) EXPECT_EQ(FormatForPath(name), format) << name;
+  for (const auto& [name, format] : cases) {
+    EXPECT_EQ(FormatForPath(name), format) << name;
+    EXPECT_EQ(FormatForName(name), format) << name;
+  }
 }
 
 TEST(ParseTest, RepairsInvalidUtf8AndSaysWhere) {

@@ -36,6 +36,9 @@ struct ParseResult {
 // The format a file name's extension names (.rst .rest .txt .text .md
 // .markdown .html .htm), or nullopt for anything else.
 std::optional<Format> FormatForPath(const std::filesystem::path& path);
+// The same for a path as a string ('/'-separated), without building a
+// std::filesystem::path (the walk asks it of every file name).
+std::optional<Format> FormatForName(std::string_view path);
 
 // Parses `text` as a note of `format`. `rel_path` is the note's path relative
 // to the notes root ('/'-separated); it gives the folder name and the file
