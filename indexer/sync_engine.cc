@@ -334,12 +334,14 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
     parallel_.reset();
     committed_ = true;
   }
-  if (writer_.dirty()) {
+  if (writer_.dirty() || committed_) {
     // Racy files found unchanged are marked settled only when this run
     // commits anyway: a run with nothing to do writes nothing.
     for (const auto& [path, state] : deferred_) writer_.SetState(path, state);
+    SettleRacy();
   }
   deferred_.clear();
+  racy_.clear();
   stats.committed = writer_.Commit() || committed_;
   committed_ = false;
   writes_ = 0;
@@ -469,8 +471,35 @@ void SyncEngine::ReplaceFile(const std::string& path, std::vector<TalkDocument> 
   }
 }
 
+void SyncEngine::SettleRacy() {
+  // A racy file's hash was taken within the racy window of its change, so
+  // a second change in the same clock tick could hide behind the same stat.
+  // Once the window is over, the same stat and the same bytes mean the
+  // index holds what the file holds, and any later change moves the stat.
+  // Without this, notes written just before a long build (a copy, a clone)
+  // were hashed again by every no-op run until some run committed.
+  const std::int64_t now = NowNs();
+  for (auto& [path, state] : racy_) {
+    auto located = Locate(path);
+    if (!located) continue;
+    const std::filesystem::path abs = roots_[located->first].dir / located->second;
+    struct stat st;
+    if (::stat(abs.c_str(), &st) != 0) continue;
+    const FileState fresh = StatState(st, now);
+    if (fresh.racy || !SameStat(fresh, state)) continue;  // the next run looks again
+    std::string bytes;
+    if (!ReadRegularFile(abs, options_.parse.max_file_bytes, bytes).empty() ||
+        HashBytes(bytes) != state.hash) {
+      continue;
+    }
+    state.racy = false;
+    writer_.SetState(path, state);
+  }
+}
+
 bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
   const std::string& path = task.file.path;
+  if (result.state.racy && result.state.hash != 0) racy_.emplace_back(path, result.state);
   std::string display = DisplayPath(path).string();
   for (Diagnostic& diagnostic : result.diagnostics) {
     diagnostic.path = display;

@@ -72,6 +72,10 @@ class SyncEngine {
 
   // Whether a stored path belongs to this index's shard (always, unsharded).
   bool InShard(const std::string& path) const;
+  // At the end of a run that commits: records as settled (not racy) each
+  // file of racy_ whose racy window is over, whose stat is still the one
+  // recorded, and whose bytes still hash as they did when read.
+  void SettleRacy();
   // The root holding a stored path and the path relative to it.
   std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
   std::filesystem::path DisplayPath(const std::string& path) const;
@@ -106,6 +110,8 @@ class SyncEngine {
   bool committed_ = false;  // a batch was committed during this run
   std::function<bool()> stop_check_;
   std::vector<std::pair<std::string, FileState>> deferred_;
+  // Files read this run whose state is racy; SettleRacy settles them.
+  std::vector<std::pair<std::string, FileState>> racy_;
   std::vector<std::pair<std::string, std::string>> walk_skips_;  // stored path, reason
   // Sharded: the index notes of other shards the walks found, and their
   // recorded states; Run parses this shard's notes beside one that changed.

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "file_state.h"
 #include "index_dump.h"
 #include "index_test_util.h"
 #include "talksearch/errors.h"
@@ -233,6 +234,53 @@ TEST_F(SyncTest, ChangingTheSizeLimitLooksAgainAtNotesItDecides) {
   ExpectCounts(lowered, {0, 0, 0, 2, 1});
   EXPECT_FALSE(index_.HasTalk("conf/big.rst"));
   EXPECT_FALSE(index_.HasTerm("elephants"));
+}
+
+// Notes written just before a run that outlasts their racy window (2 s;
+// a copy or a clone, then a long build) are settled by it: their recorded
+// states are no longer racy, so later runs trust the stat and read nothing.
+// A note changed after it was read is not settled: the next run catches it.
+TEST(SyncRacyTest, ARunOutlastingTheRacyWindowSettlesTheNotesItRead) {
+  IndexFixture index;
+  index.Write("conf/a.rst", TalkNote("Alpha talk", "zebras"));
+  index.Write("conf/b.rst", TalkNote("Beta talk", "giraffes"));
+  const auto written = std::chrono::steady_clock::now();
+  IndexOptions options = index.Options();
+  bool changed = false;
+  options.on_file = [&](const FileEvent&) {
+    // Not a timing assertion: the run is made to last past the window.
+    std::this_thread::sleep_until(written + std::chrono::milliseconds(2100));
+    if (!changed) {
+      index.Write("conf/b.rst", TalkNote("Beta talk", "giraffez"));  // same size
+      changed = true;
+    }
+  };
+  auto state = [&](const std::string& path) {
+    return DecodeFileState(index.Open().get_metadata(std::string(schema::kFileKey) + path));
+  };
+  ExpectCounts(Sync(options), {2, 0, 0, 0, 0});
+  ASSERT_TRUE(state("conf/a.rst"));
+  EXPECT_FALSE(state("conf/a.rst")->racy);
+  ASSERT_TRUE(state("conf/b.rst"));
+  index.Sync();
+  EXPECT_TRUE(index.HasTerm("giraffez"));
+  EXPECT_FALSE(index.HasTerm("giraffes"));
+  EXPECT_FALSE(state("conf/a.rst")->racy);
+}
+
+// A run too short for the window leaves the notes racy, and the runs after
+// it, finding them unchanged, still write nothing.
+TEST(SyncRacyTest, NotesStillInTheirRacyWindowStayRacyAndNoOpRunsWriteNothing) {
+  IndexFixture index;
+  index.Write("conf/a.rst", TalkNote("Alpha talk", "zebras"));
+  index.Sync();
+  auto state = DecodeFileState(
+      index.Open().get_metadata(std::string(schema::kFileKey) + "conf/a.rst"));
+  ASSERT_TRUE(state);
+  EXPECT_TRUE(state->racy);
+  Xapian::rev before = index.Revision();
+  EXPECT_FALSE(index.Sync().committed);
+  EXPECT_EQ(index.Revision(), before);
 }
 
 TEST_F(SyncTest, SecondWriterGetsAClearMessage) {
