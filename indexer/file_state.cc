@@ -25,12 +25,17 @@ bool ParseNumber(std::string_view text, T& value) {
 
 }  // namespace
 
-FileState StatState(const struct stat& st, std::int64_t now_ns) {
+FileStat StatOf(const struct stat& st) {
+  return {static_cast<std::uint64_t>(st.st_size), ToNs(st.st_mtim), ToNs(st.st_ctim),
+          static_cast<std::uint64_t>(st.st_ino)};
+}
+
+FileState StatState(const FileStat& st, std::int64_t now_ns) {
   FileState state;
-  state.size = static_cast<std::uint64_t>(st.st_size);
-  state.mtime_ns = ToNs(st.st_mtim);
-  state.ctime_ns = ToNs(st.st_ctim);
-  state.inode = static_cast<std::uint64_t>(st.st_ino);
+  state.size = st.size;
+  state.mtime_ns = st.mtime_ns;
+  state.ctime_ns = st.ctime_ns;
+  state.inode = st.inode;
   state.racy = now_ns - state.mtime_ns < kRacyWindowNs || now_ns - state.ctime_ns < kRacyWindowNs;
   return state;
 }

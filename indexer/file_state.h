@@ -27,9 +27,22 @@ struct FileState {
   std::string skipped;  // why the file is not indexed; empty when it is
 };
 
+// What a sync keeps of a file's stat: 32 bytes instead of struct stat's
+// 144, for each of the tens of thousands of files a walk lists.
+struct FileStat {
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  std::uint64_t inode = 0;
+};
+FileStat StatOf(const struct stat& st);
+
 // The stat part of a state (size, times, inode; hash and talks left 0).
 // `now_ns` is the time of the stat; it decides `racy`.
-FileState StatState(const struct stat& st, std::int64_t now_ns);
+FileState StatState(const FileStat& st, std::int64_t now_ns);
+inline FileState StatState(const struct stat& st, std::int64_t now_ns) {
+  return StatState(StatOf(st), now_ns);
+}
 
 // True when size, mtime, ctime and inode are all the same.
 bool SameStat(const FileState& a, const FileState& b);

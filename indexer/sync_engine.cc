@@ -114,13 +114,14 @@ void SyncEngine::Walk(std::size_t root, const std::string& rel_dir, std::vector<
   entries.reserve(expected);
   std::vector<WalkSkip> skipped;
   WalkNotes(roots_[root].dir, rel_dir, entries, &skipped);
-  // Reserved, not grown: a Found is a few hundred bytes, and at 34,000
-  // notes growing by doubling was a fifth of a no-op sync.
+  // Reserved, not grown: at 34,000 notes growing by doubling was a fifth
+  // of a no-op sync.
   found.reserve(found.size() + entries.size());
+  const bool unprefixed = roots_[root].prefix.empty();  // one root
   // Another shard's notes are not this index's business, nor its skips;
   // but its index notes name the event of the notes beside them.
   for (WalkEntry& entry : entries) {
-    std::string path = StoredPath(root, entry.rel);
+    std::string path = unprefixed ? std::move(entry.rel) : StoredPath(root, entry.rel);
     if (InShard(path)) {
       found.push_back({root, std::move(path), entry.st});
     } else if (IsIndexNote(path)) {
@@ -147,7 +148,7 @@ SyncStats SyncEngine::SyncAll() {
     RecordedStates states;
     states.reserve(talks);
     writer_.ForEachState("", [&](const std::string& path, const FileState& state) {
-      states.emplace(path, state);
+      states.emplace(path, Recorded{state});
     });
     return states;
   });
@@ -177,7 +178,7 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
     if (!located) continue;
     if (!HasIgnoredFolder(located->second)) Walk(located->first, Folder(located->second), found);
     writer_.ForEachState(prefix, [&](const std::string& path, const FileState& state) {
-      recorded.emplace(path, state);
+      recorded.emplace(path, Recorded{state});
     });
     writer_.ForEachPeerState(prefix, [&](const std::string& path, const FileState& state) {
       peers_recorded_.emplace(path, state);
@@ -188,7 +189,7 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
   std::erase_if(found, [&](const Found& file) { return !seen.insert(file.path).second; });
   for (const std::string& path : files) {
     if (seen.count(path) > 0 || !InShard(path)) continue;
-    if (auto state = writer_.State(path)) recorded.emplace(path, *state);
+    if (auto state = writer_.State(path)) recorded.emplace(path, Recorded{*state});
     auto located = Locate(path);
     struct stat st;
     if (!located || HasIgnoredFolder(located->second) ||
@@ -197,7 +198,7 @@ SyncStats SyncEngine::SyncSome(const std::set<std::string>& files,
         !S_ISREG(st.st_mode)) {
       continue;
     }
-    found.push_back({located->first, path, st});
+    found.push_back({located->first, path, StatOf(st)});
   }
   return Run(std::move(found), std::move(recorded));
 }
@@ -245,6 +246,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
   // sync of a big corpus).
   std::vector<std::pair<std::size_t, FileState>> settled;
   settled.reserve(found.size());
+  std::size_t matched = 0;  // recorded states whose file the walk found
   for (std::size_t i = 0; i < found.size(); ++i) {
     Found& file = found[i];
     if (file.path.size() > kMaxStoredPathBytes) {
@@ -255,8 +257,9 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
     FileState stat = StatState(file.st, now);
     std::optional<FileState> before;
     if (auto old = recorded.find(file.path); old != recorded.end()) {
-      before = std::move(old->second);
-      recorded.erase(old);
+      before = std::move(old->second.state);
+      old->second.found = true;  // marked, not erased: erasing walks the bucket again
+      ++matched;
     }
     bool index_note = IsIndexNote(file.path);
     if (before && SameStat(*before, stat) && !before->racy) {
@@ -269,9 +272,12 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
   CheckPeers(first_sync, event_folders);
   // What is recorded but no longer found is gone (reported in path order).
   std::vector<std::string> gone;
-  gone.reserve(recorded.size());
-  for (auto& [path, state] : recorded) gone.push_back(path);
-  std::sort(gone.begin(), gone.end());
+  if (matched < recorded.size()) {
+    for (auto& [path, old] : recorded) {
+      if (!old.found) gone.push_back(path);
+    }
+    std::sort(gone.begin(), gone.end());
+  }
   for (const std::string& path : gone) {
     if (IsIndexNote(path)) event_folders.insert(Folder(path));
     writer_.RemoveFile(path);
@@ -307,7 +313,7 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
     // one: the limit changed, so the file is looked at again.
     const bool limit_changed =
         IsOverSizeLimit(old.skipped) !=
-        (static_cast<std::uint64_t>(file.st.st_size) > options_.parse.max_file_bytes);
+        (file.st.size > options_.parse.max_file_bytes);
     if (force || limit_changed) {
       FileState stat = StatState(file.st, now);
       tasks.push_back({std::move(file), stat, std::move(old), force});

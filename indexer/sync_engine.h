@@ -63,10 +63,15 @@ class SyncEngine {
   struct Found {
     std::size_t root;
     std::string path;  // stored path
-    struct stat st;
+    FileStat st;
   };
-  // The file states the index holds, by stored path.
-  using RecordedStates = std::unordered_map<std::string, FileState>;
+  // The file states the index holds, by stored path; `found` is set when
+  // the walk finds the file.
+  struct Recorded {
+    FileState state;
+    bool found = false;
+  };
+  using RecordedStates = std::unordered_map<std::string, Recorded>;
   struct Task;
   struct TaskResult;
 

@@ -120,7 +120,7 @@ class Walker {
       if (!IsIgnoredFolder(name)) subdirs.push_back(std::move(rel));
     } else if (IsNoteFileName(name)) {
       if (S_ISREG(st.st_mode)) {
-        found_.out.push_back({std::move(rel), st});
+        found_.out.push_back({std::move(rel), StatOf(st)});
       } else {
         Skip(rel, "not a regular file");
       }

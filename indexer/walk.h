@@ -9,11 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "file_state.h"
+
 namespace talksearch {
 
 struct WalkEntry {
   std::string rel;  // relative to the root, '/'-separated
-  struct stat st;   // of the file (of its target when it is a symlink)
+  FileStat st;      // of the file (of its target when it is a symlink)
 };
 
 // True for folders that hold no notes: hidden ones (".git", ".talksearch")
