@@ -38,7 +38,7 @@ bool WasKilledBeingCreated(const std::filesystem::path& db) {
   return !ec;
 }
 
-Xapian::WritableDatabase OpenWritable(const std::filesystem::path& db) {
+Xapian::WritableDatabase OpenWritable(const std::filesystem::path& db, bool scratch = false) {
   std::error_code ec;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
   if (ec) {
@@ -46,6 +46,7 @@ Xapian::WritableDatabase OpenWritable(const std::filesystem::path& db) {
                      ec.message());
   }
   int action = WasKilledBeingCreated(db) ? Xapian::DB_CREATE_OR_OVERWRITE : Xapian::DB_CREATE_OR_OPEN;
+  if (scratch) action |= Xapian::DB_NO_SYNC;
   return Xapian::WritableDatabase(db.string(), action);
 }
 
@@ -70,8 +71,9 @@ void TranslateXapianErrors(const std::filesystem::path& db, const std::function<
   }
 }
 
-IndexWriter::IndexWriter(const std::filesystem::path& db, const std::string& language)
-    : path_(db), language_(language), db_(OpenWritable(db)), builder_(language) {
+IndexWriter::IndexWriter(const std::filesystem::path& db, const std::string& language,
+                         bool scratch)
+    : path_(db), language_(language), db_(OpenWritable(db, scratch)), builder_(language) {
   // The parts of a first build killed before it finished (parallel_build.h);
   // only the writer holding the lock removes them.
   std::error_code ec;

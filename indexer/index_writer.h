@@ -24,8 +24,11 @@ class IndexWriter {
   // Opens or creates the database at `db` (and its parent folders). When it
   // was written with another schema version or language, everything in it
   // is removed (in the first commit of this run) and rebuilt() is true.
-  // Throws IndexLockedError, IndexError.
-  IndexWriter(const std::filesystem::path& db, const std::string& language);
+  // Throws IndexLockedError, IndexError. A `scratch` database (a part of
+  // a parallel first build, thrown away unless merged) is written without
+  // fsync: a crash loses it either way.
+  IndexWriter(const std::filesystem::path& db, const std::string& language,
+              bool scratch = false);
 
   bool rebuilt() const { return rebuilt_; }
   const std::filesystem::path& path() const { return path_; }

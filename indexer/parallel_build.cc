@@ -29,7 +29,7 @@ class ParallelBuild::Lane {
        std::size_t batch_files)
       : db_(db), batch_files_(std::max<std::size_t>(batch_files, 1)) {
     TranslateXapianErrors(db, [&] {
-      writer_.emplace(db, language);
+      writer_.emplace(db, language, /*scratch=*/true);
       writer_->SetRoots(roots);
     });
     thread_ = std::thread([this] { Run(); });
