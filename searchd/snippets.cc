@@ -105,27 +105,6 @@ std::string Around(const Xapian::MSet& mset, const std::string& text, std::size_
   return out;
 }
 
-class CachingStemImplementation : public Xapian::StemImplementation {
- public:
-  explicit CachingStemImplementation(const std::string& language) : stem_(language) {}
-
-  std::string operator()(const std::string& word) override {
-    auto it = cache_.find(word);
-    if (it != cache_.end()) return it->second;
-    if (cache_.size() >= kMaxWords) cache_.clear();
-    return cache_.emplace(word, stem_(word)).first->second;
-  }
-
-  std::string get_description() const override {
-    return "CachingStem(" + stem_.get_description() + ")";
-  }
-
- private:
-  static constexpr std::size_t kMaxWords = 200000;
-  Xapian::Stem stem_;
-  std::unordered_map<std::string, std::string> cache_;
-};
-
 bool HasPositionalParts(const Xapian::Query& query) {
   switch (query.get_type()) {
     case Xapian::Query::OP_PHRASE:
@@ -215,12 +194,6 @@ QueryWords::Score QueryWords::Best(const std::string& text) {
     }
   }
   return best;
-}
-
-Xapian::Stem CachingStem(const std::string& language) {
-  Xapian::Stem plain(language);
-  if (plain.is_none()) return plain;
-  return Xapian::Stem(new CachingStemImplementation(language));
 }
 
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,

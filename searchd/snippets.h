@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "talksearch/words.h"  // CachingStem
+
 #include "talksearch/record.h"
 
 namespace talksearch {
@@ -67,12 +69,6 @@ class QueryWords {
 BestSection FindBestSection(const TalkRecord& record, const Xapian::MSet& mset,
                             const Xapian::Stem& stem, bool background = true,
                             QueryWords* words = nullptr);
-
-// A stemmer for `language` that remembers the stems it made: a snippet
-// stems every word of the text it is made from, and hits share most words.
-// The memory is cleared past 200,000 words. Not thread-safe (one per
-// Searcher). Throws Xapian::InvalidArgumentError for an unknown language.
-Xapian::Stem CachingStem(const std::string& language);
 
 // Completions of the last word of `prefix`: speakers, events and words of
 // the index that start with it, most frequent first, as whole queries.

@@ -6,16 +6,18 @@
 //
 // Header-only, like record.h, so that the writer (indexer/) and the
 // readers (searchd/) share it without either library depending on the
-// other. Xapian's Unicode tables are used inside; nothing of Xapian is in
-// the interface.
+// other. Xapian's Unicode tables are used inside; the interface shows
+// Xapian only in CachingStem, the stemmer both sides make terms with.
 #ifndef TALKSEARCH_WORDS_H_
 #define TALKSEARCH_WORDS_H_
 
+#include <xapian/stem.h>
 #include <xapian/unicode.h>
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace talksearch {
 namespace words_internal {
@@ -122,6 +124,39 @@ void ForEachWord(std::string_view text, Visit&& visit) {
     }
     visit(start, offset(it), word);
   }
+}
+
+// A stemmer that remembers the stems it made: a note's words repeat, and
+// so do the words of a query's hits; Snowball costs more than a hash
+// lookup. The memory is cleared past 200,000 words. Not thread-safe: one
+// per thread (a DocumentBuilder's TermGenerator, a Searcher). CachingStem:
+// "none" gives Xapian's no-op stemmer; an unknown language throws
+// Xapian::InvalidArgumentError.
+class CachingStemImplementation : public Xapian::StemImplementation {
+ public:
+  explicit CachingStemImplementation(const std::string& language) : stem_(language) {}
+
+  std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxWords) cache_.clear();
+    return cache_.emplace(word, stem_(word)).first->second;
+  }
+
+  std::string get_description() const override {
+    return "CachingStem(" + stem_.get_description() + ")";
+  }
+
+ private:
+  static constexpr std::size_t kMaxWords = 200000;
+  Xapian::Stem stem_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+inline Xapian::Stem CachingStem(const std::string& language) {
+  Xapian::Stem plain(language);
+  if (plain.is_none()) return plain;
+  return Xapian::Stem(new CachingStemImplementation(language));
 }
 
 }  // namespace talksearch
