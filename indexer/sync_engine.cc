@@ -340,13 +340,9 @@ SyncStats SyncEngine::Run(std::vector<Found> found, RecordedStates recorded) {
     parallel_.reset();
     committed_ = true;
   }
-  if (writer_.dirty() || committed_) {
-    // Racy files found unchanged are marked settled only when this run
-    // commits anyway: a run with nothing to do writes nothing.
-    for (const auto& [path, state] : deferred_) writer_.SetState(path, state);
-    SettleRacy();
-  }
-  deferred_.clear();
+  // Racy files are marked settled only when this run commits anyway: a run
+  // with nothing to do writes nothing.
+  if (writer_.dirty() || committed_) SettleRacy();
   racy_.clear();
   stats.committed = writer_.Commit() || committed_;
   committed_ = false;
@@ -486,6 +482,10 @@ void SyncEngine::SettleRacy() {
   // were hashed again by every no-op run until some run committed.
   const std::int64_t now = NowNs();
   for (auto& [path, state] : racy_) {
+    if (!state.racy) {  // found unchanged out of its window by this run's read
+      writer_.SetState(path, state);
+      continue;
+    }
     auto located = Locate(path);
     if (!located) continue;
     const std::filesystem::path abs = roots_[located->first].dir / located->second;
@@ -522,8 +522,8 @@ bool SyncEngine::Apply(const Task& task, TaskResult result, SyncStats& stats) {
       if (!SameStat(*task.old, result.state)) {
         writer_.SetState(path, result.state);  // touched: the state only
         CountWrite();
-      } else if (task.old->racy != result.state.racy) {
-        deferred_.emplace_back(path, result.state);
+      } else if (task.old->racy && !result.state.racy) {
+        racy_.emplace_back(path, result.state);  // settled if the run commits
       }
       return false;
     case TaskResult::Kind::kIndexed:

@@ -78,8 +78,9 @@ class SyncEngine {
   // Whether a stored path belongs to this index's shard (always, unsharded).
   bool InShard(const std::string& path) const;
   // At the end of a run that commits: records as settled (not racy) each
-  // file of racy_ whose racy window is over, whose stat is still the one
-  // recorded, and whose bytes still hash as they did when read.
+  // file of racy_ found unchanged past its window, and each whose window is
+  // over now, whose stat is still the one recorded, and whose bytes still
+  // hash as they did when read.
   void SettleRacy();
   // The root holding a stored path and the path relative to it.
   std::optional<std::pair<std::size_t, std::string>> Locate(const std::string& path) const;
@@ -114,8 +115,9 @@ class SyncEngine {
   std::size_t writes_ = 0;  // files written since the last commit
   bool committed_ = false;  // a batch was committed during this run
   std::function<bool()> stop_check_;
-  std::vector<std::pair<std::string, FileState>> deferred_;
-  // Files read this run whose state is racy; SettleRacy settles them.
+  // Files read this run whose recorded state is racy, with their state now
+  // (itself racy, or found unchanged past the window); SettleRacy records
+  // them settled when the run commits.
   std::vector<std::pair<std::string, FileState>> racy_;
   std::vector<std::pair<std::string, std::string>> walk_skips_;  // stored path, reason
   // Sharded: the index notes of other shards the walks found, and their

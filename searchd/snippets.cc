@@ -4,7 +4,6 @@
 #include <cctype>
 #include <set>
 #include <string_view>
-#include <unordered_map>
 
 #include "talksearch/schema.h"
 #include "talksearch/words.h"

@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "talksearch/words.h"  // CachingStem
-
 #include "talksearch/record.h"
+#include "talksearch/words.h"  // CachingStem
 
 namespace talksearch {
 

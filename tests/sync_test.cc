@@ -269,18 +269,28 @@ TEST(SyncRacyTest, ARunOutlastingTheRacyWindowSettlesTheNotesItRead) {
 }
 
 // A run too short for the window leaves the notes racy, and the runs after
-// it, finding them unchanged, still write nothing.
+// it, finding them unchanged, still write nothing, even past the window;
+// the next run that commits records them settled.
 TEST(SyncRacyTest, NotesStillInTheirRacyWindowStayRacyAndNoOpRunsWriteNothing) {
   IndexFixture index;
   index.Write("conf/a.rst", TalkNote("Alpha talk", "zebras"));
   index.Sync();
-  auto state = DecodeFileState(
-      index.Open().get_metadata(std::string(schema::kFileKey) + "conf/a.rst"));
-  ASSERT_TRUE(state);
-  EXPECT_TRUE(state->racy);
+  auto racy = [&] {
+    auto state = DecodeFileState(
+        index.Open().get_metadata(std::string(schema::kFileKey) + "conf/a.rst"));
+    return state && state->racy;
+  };
+  EXPECT_TRUE(racy());
   Xapian::rev before = index.Revision();
   EXPECT_FALSE(index.Sync().committed);
   EXPECT_EQ(index.Revision(), before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the window
+  EXPECT_FALSE(index.Sync().committed);
+  EXPECT_EQ(index.Revision(), before);
+  EXPECT_TRUE(racy());
+  index.Write("conf/b.rst", TalkNote("Beta talk", "giraffes"));
+  ExpectCounts(index.Sync(), {1, 0, 0, 1, 0});
+  EXPECT_FALSE(racy());
 }
 
 TEST_F(SyncTest, SecondWriterGetsAClearMessage) {
